@@ -1,0 +1,24 @@
+"""API authentication: a browser session, or an `X-API-Key` header for machine clients."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import APIKeyHeader, SessionAuth
+
+from nongsan.accounts import services
+
+
+class ApiKeyAuth(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if not key:
+            return None
+        user = services.api_key_authenticate(raw_key=key)
+        if user is not None:
+            request.user = user
+        return user
+
+
+# Tried in order: a machine client's key first, then the signed-in browser session.
+api_auth = [ApiKeyAuth(), SessionAuth()]

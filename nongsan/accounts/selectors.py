@@ -1,0 +1,35 @@
+"""Every read about accounts, narrowed to the actor's scope."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from nongsan.accounts.models import ApiKey, User
+from nongsan.accounts.scope import scope_filter, scoped_get
+
+
+def user_list(*, actor: Any) -> QuerySet[User]:
+    """People an official may see: those of their territory or organisation, and themselves."""
+    return scope_filter(
+        User.objects.select_related("province", "marketplace", "carrier"),
+        actor=actor,
+        province="province",
+        commune="communes",
+        marketplace="marketplace",
+        carrier="carrier",
+        owner="pk",
+    ).distinct()
+
+
+def api_key_list(*, actor: Any) -> QuerySet[ApiKey]:
+    return scope_filter(ApiKey.objects.all(), actor=actor, owner="user")
+
+
+def api_key_get_for(*, actor: Any, key_id: int) -> ApiKey:
+    """A user manages only their own keys, whatever their role."""
+    return scoped_get(
+        ApiKey.objects.filter(user=actor) if actor.is_authenticated else ApiKey.objects.none(),
+        actor=actor,
+        paths={"owner": "user"},
+        pk=key_id,
+    )

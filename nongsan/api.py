@@ -1,0 +1,67 @@
+"""The JSON API under /api/: each app's router mounted here, errors always `{code, message}`."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from nongsan.accounts.api import router as accounts_router
+from nongsan.core.errors import ApplicationError
+from nongsan.geo.api import router as geo_router
+
+api = NinjaAPI(
+    title="nongsan API",
+    version="1",
+    description=(
+        "Marketplace and Plan 1034 programme API. Authenticate with a browser session or an "
+        "`X-API-Key` header (create keys on your account page). Errors are JSON objects "
+        "`{code, message, field?}`."
+    ),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": exc.code, "message": exc.message, "field": exc.field}, status=400
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "not_found", "message": str(exc) or "Không tìm thấy."}, status=404
+    )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "code": "validation_error",
+            "message": "Dữ liệu gửi lên không hợp lệ.",
+            "errors": exc.errors,
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": "unauthenticated", "message": "Cần đăng nhập hoặc khóa API hợp lệ."},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": f"http_{exc.status_code}", "message": str(exc)}, status=exc.status_code
+    )
+
+
+api.add_router("/accounts", accounts_router)
+api.add_router("/geo", geo_router)

@@ -1,0 +1,8 @@
+"""Benchmarks (`make bench`): each measures one target on SQLite and PostgreSQL.
+
+A benchmark is a module here with `NAME`, `TITLE` and `run(*, engine: str) -> list[tuple[str, str]]`
+returning (measure, value) rows. Each runs in a fresh process against its own database; the
+results replace that benchmark's section of BENCHMARKS.md, with the machine and data size.
+"""
+
+BENCHMARKS = ["geo_resolve"]

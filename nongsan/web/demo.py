@@ -1,0 +1,212 @@
+"""A realistic Vietnamese demo data set on the real administrative units.
+
+Built through the same services real users go through, so the demo shows what the system does.
+Idempotent: running it again finds what it made before and adds nothing twice.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from nongsan.accounts import services as accounts_services
+from nongsan.accounts.models import Role, User
+from nongsan.geo import selectors as geo_selectors
+from nongsan.geo.models import Commune, Province
+from nongsan.orgs.models import Carrier, Marketplace
+
+DEMO_PASSWORD = "nongsan-demo-2026"
+
+FAMILY_NAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Nông",
+    "Hà",
+    "Lương",
+    "Vi",
+    "Triệu",
+    "Đinh",
+    "Lò",
+    "Thạch",
+]
+MALE_MIDDLE = ["Văn", "Đức", "Minh", "Hữu", "Quang", "Công", "Xuân"]
+FEMALE_MIDDLE = ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Hồng", "Mỹ"]
+MALE_GIVEN = ["Hùng", "Dũng", "Tuấn", "Long", "Bình", "Sơn", "Thắng", "Phúc", "Tài", "Khánh", "Lợi"]
+FEMALE_GIVEN = ["Mai", "Lan", "Hương", "Hạnh", "Nga", "Thảo", "Hoa", "Liên", "Yến", "Nhung", "Dung"]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    phone: str
+    full_name: str
+    role: str
+    note: str
+    email: str | None = None
+    province: str | None = None  # current province name
+    commune: str | None = None  # current commune name within `province`
+    marketplace: str | None = None
+    carrier: str | None = None
+    is_staff: bool = False
+
+
+# One account per role, each with a scope that shows what that role sees.
+ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount(
+        "0912000001",
+        "Trần Quốc Hưng",
+        Role.MINISTRY_OFFICIAL,
+        "Bộ TTTT: toàn quốc, trang quản trị",
+        email="bo@nongsan.demo",
+        is_staff=True,
+    ),
+    DemoAccount(
+        "0912000002",
+        "Lương Thị Hạnh",
+        Role.PROVINCE_OFFICIAL,
+        "Sở TTTT Lạng Sơn",
+        email="so.langson@nongsan.demo",
+        province="Lạng Sơn",
+    ),
+    DemoAccount(
+        "0912000003",
+        "Vi Văn Tùng",
+        Role.FIELD_AGENT,
+        "Bưu điện: xã Chi Lăng, Lạng Sơn",
+        province="Lạng Sơn",
+        commune="Chi Lăng",
+    ),
+    DemoAccount("0912000004", "Nông Thị Mai", Role.HOUSEHOLD, "Hộ trồng na ở Chi Lăng, Lạng Sơn"),
+    DemoAccount("0912000005", "Phạm Minh Anh", Role.BUYER, "Người mua ở Hà Nội"),
+    DemoAccount(
+        "0912000006",
+        "Đỗ Văn Bình",
+        Role.CARRIER_STAFF,
+        "Nhân viên Bưu điện Việt Nam",
+        carrier="vnpost",
+    ),
+    DemoAccount(
+        "0912000007",
+        "Lê Thu Trang",
+        Role.MARKETPLACE_OPERATOR,
+        "Vận hành sàn Postmart",
+        marketplace="postmart",
+    ),
+    DemoAccount("0912000008", "Bùi Đức Long", Role.INPUT_SUPPLIER, "Nhà cung cấp phân bón, giống"),
+    DemoAccount(
+        "0912000009", "Đặng Thị Hương", Role.INFO_EDITOR, "Biên tập tin nông nghiệp toàn quốc"
+    ),
+)
+
+MARKETPLACES = (
+    ("postmart", "Postmart", "Tổng công ty Bưu điện Việt Nam", "https://postmart.vn"),
+    ("voso", "Vỏ Sò", "Tổng công ty cổ phần Bưu chính Viettel", "https://voso.vn"),
+)
+CARRIERS = (
+    ("vnpost", "Bưu điện Việt Nam (VNPost)", "https://vnpost.vn"),
+    ("viettelpost", "Viettel Post", "https://viettelpost.com.vn"),
+)
+# Provinces known for their produce, where the demo households live.
+HOUSEHOLD_PROVINCES = ("Lạng Sơn", "Bắc Ninh", "Đắk Lắk", "Cần Thơ", "Sơn La", "Lâm Đồng")
+
+
+def _province(name: str) -> Province:
+    province = geo_selectors.province_find(name=name)
+    if province is None:
+        raise RuntimeError(f"Province {name!r} not found: run `manage.py geo_load` first.")
+    return province
+
+
+def _commune(province: Province, name: str) -> Commune:
+    commune = geo_selectors.commune_find(name=name, province=province)
+    if commune is None:
+        raise RuntimeError(f"Commune {name!r} not found in {province}.")
+    return commune
+
+
+def organisations_seed() -> None:
+    for code, name, operator, website in MARKETPLACES:
+        Marketplace.objects.update_or_create(
+            code=code, defaults={"name": name, "operator_name": operator, "website": website}
+        )
+    for code, name, website in CARRIERS:
+        Carrier.objects.update_or_create(code=code, defaults={"name": name, "website": website})
+
+
+def accounts_seed() -> list[User]:
+    users = []
+    for account in ACCOUNTS:
+        existing = User.objects.filter(phone="+84" + account.phone[1:]).first()
+        if existing:
+            users.append(existing)
+            continue
+        province = _province(account.province) if account.province else None
+        communes = [_commune(province, account.commune)] if province and account.commune else []
+        users.append(
+            accounts_services.user_create(
+                phone=account.phone,
+                full_name=account.full_name,
+                password=DEMO_PASSWORD,
+                role=account.role,
+                email=account.email,
+                province=province,
+                communes=communes,
+                marketplace=(
+                    Marketplace.objects.get(code=account.marketplace)
+                    if account.marketplace
+                    else None
+                ),
+                carrier=Carrier.objects.get(code=account.carrier) if account.carrier else None,
+                is_staff=account.is_staff,
+            )
+        )
+    ministry = users[0]
+    if not ministry.is_superuser:
+        ministry.is_superuser = True
+        ministry.save(update_fields=["is_superuser"])
+    return users
+
+
+def random_person(rng: random.Random) -> tuple[str, bool]:
+    """A plausible Vietnamese full name and whether the person is a woman."""
+    is_female = rng.random() < 0.5
+    middle = rng.choice(FEMALE_MIDDLE if is_female else MALE_MIDDLE)
+    given = rng.choice(FEMALE_GIVEN if is_female else MALE_GIVEN)
+    return f"{rng.choice(FAMILY_NAMES)} {middle} {given}", is_female
+
+
+def household_users_seed(*, count: int, rng: random.Random) -> int:
+    """Household accounts spread over the produce provinces (their records come with households)."""
+    created = 0
+    for index in range(count):
+        phone = f"0987{index:06d}"
+        if User.objects.filter(phone="+84" + phone[1:]).exists():
+            continue
+        full_name, _is_female = random_person(rng)
+        accounts_services.user_create(
+            phone=phone, full_name=full_name, password=DEMO_PASSWORD, role=Role.HOUSEHOLD
+        )
+        created += 1
+    return created
+
+
+@transaction.atomic
+def demo_seed(*, households: int = 60, seed: int = 1034) -> dict[str, int]:
+    rng = random.Random(seed)
+    organisations_seed()
+    users = accounts_seed()
+    created = household_users_seed(count=households, rng=rng)
+    return {"accounts": len(users), "household_accounts_created": created}

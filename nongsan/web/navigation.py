@@ -1,0 +1,42 @@
+"""The menu each role sees: the first places a person of that role goes."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from nongsan.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] | None = None  # None: everyone signed in
+    staff_only: bool = False
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+ALL_ROLES = frozenset(Role.values)
+
+ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("Trang chủ"), "web:home", roles=ALL_ROLES),
+    NavItem(_("Tài khoản"), "accounts:account"),
+    NavItem(_("Quản trị"), "admin:index", staff_only=True),
+)
+
+
+def items_for(user: object) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return [item for item in ITEMS if item.url_name == "web:home"]
+    role = getattr(user, "role", "")
+    return [
+        item
+        for item in ITEMS
+        if (item.roles is None or role in item.roles)
+        and (not item.staff_only or getattr(user, "is_staff", False))
+    ]

@@ -1,0 +1,54 @@
+import pytest
+from django.urls import reverse
+
+from nongsan.accounts.models import Role
+from nongsan.accounts.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_explains_the_platform_in_vietnamese(client):
+    response = client.get(reverse("web:home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="vi">' in html
+    assert "Kế hoạch 1034" in html
+    assert "<script" not in html  # works without JavaScript
+
+
+def test_home_page_is_light(client):
+    from django.contrib.staticfiles import finders
+
+    page = len(client.get(reverse("web:home")).content)
+    with open(finders.find("web/site.css"), "rb") as stylesheet:
+        css = len(stylesheet.read())
+    assert page + css < 20_000
+
+
+def test_english_is_switchable(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get(reverse("web:home")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_admin"),
+    [(Role.BUYER, False), (Role.HOUSEHOLD, False), (Role.PROVINCE_OFFICIAL, False)],
+)
+def test_navigation_follows_the_role(client, role, sees_admin):
+    client.force_login(factories.user(role))
+    html = client.get(reverse("web:home")).content.decode()
+    assert ("/quan-tri/" in html) is sees_admin
+    assert reverse("accounts:account") in html
+
+
+def test_staff_see_the_admin_link(client):
+    client.force_login(factories.user(Role.MINISTRY_OFFICIAL, is_staff=True))
+    assert "/quan-tri/" in client.get(reverse("web:home")).content.decode()
+
+
+def test_health_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/healthz").content == b"ok"

@@ -1,0 +1,13 @@
+"""The home page and the shared error pages."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers: answers without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
