@@ -5,8 +5,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from nongsan.accounts.api import router as accounts_router
+from nongsan.catalog.api import router as catalog_router
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.api import router as geo_router
+from nongsan.households.api import router as households_router
+from nongsan.training.api import router as training_router
 
 api = NinjaAPI(
     title="nongsan API",
@@ -65,3 +68,6 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/geo", geo_router)
+api.add_router("/households", households_router)
+api.add_router("/training", training_router)
+api.add_router("/catalog", catalog_router)

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "nongsan.geo",
     "nongsan.orgs",
     "nongsan.accounts",
+    "nongsan.households",
+    "nongsan.training",
+    "nongsan.catalog",
     "nongsan.web",
 ]
 

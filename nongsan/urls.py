@@ -8,6 +8,9 @@ from nongsan.api import api
 urlpatterns = [
     path("", include("nongsan.web.urls")),
     path("", include("nongsan.accounts.urls")),
+    path("ho/", include("nongsan.households.urls")),
+    path("tap-huan/", include("nongsan.training.urls")),
+    path("", include("nongsan.catalog.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

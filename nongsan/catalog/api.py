@@ -1,0 +1,5 @@
+"""The catalog API."""
+
+from ninja import Router
+
+router = Router(tags=["catalog"])

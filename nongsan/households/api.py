@@ -1,0 +1,5 @@
+"""The households API."""
+
+from ninja import Router
+
+router = Router(tags=["households"])
