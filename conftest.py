@@ -51,12 +51,23 @@ def _fresh_name_tables():
 
 @pytest.fixture
 def units_loaded(db):
-    """For tests after a transactional test emptied the tables (live server): load again."""
+    """Reference data again for tests after a transactional test emptied every table.
+
+    Live-server tests flush the database when they end, taking with them what migrations and
+    the session set-up loaded; this puts it back.
+    """
+    import importlib
+
+    from django.apps import apps
+
     from nongsan.geo.loader import units_load
     from nongsan.geo.models import Commune
+    from nongsan.households.models import ProduceKind
 
     if not Commune.objects.exists():
         units_load()
+    if not ProduceKind.objects.exists():
+        importlib.import_module("nongsan.households.migrations.0002_produce_kinds").load(apps, None)
 
 
 SCREENSHOTS = os.path.join(os.path.dirname(__file__), "screenshots")

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nongsan.accounts.models import Role, User
+from nongsan.geo.models import Commune
 
 M = TypeVar("M", bound=Model)
 
@@ -27,6 +28,15 @@ def is_national(actor: Any) -> bool:
     return actor.role == Role.INFO_EDITOR and actor.province_id is None
 
 
+def agent_commune_ids(actor: User) -> frozenset[int]:
+    """The communes a field agent serves, read once per request (cached on the user object)."""
+    cached = getattr(actor, "_scope_commune_ids", None)
+    if cached is None:
+        cached = frozenset(actor.communes.values_list("pk", flat=True))
+        actor._scope_commune_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _area_condition(actor: User, *, province: str | None, commune: str | None) -> Q | None:
     """Rows inside the actor's territory, or None when the role has no territory."""
     if actor.role == Role.PROVINCE_OFFICIAL or (
@@ -34,9 +44,9 @@ def _area_condition(actor: User, *, province: str | None, commune: str | None) -
     ):
         return Q(**{province: actor.province_id}) if province else None
     if actor.role == Role.FIELD_AGENT:
-        commune_ids = [c.pk for c in actor.communes.all()]
+        commune_ids = agent_commune_ids(actor)
         if commune_ids:
-            return Q(**{f"{commune}__in": commune_ids}) if commune else None
+            return Q(**{f"{commune}__in": sorted(commune_ids)}) if commune else None
         if actor.province_id is not None:
             return Q(**{province: actor.province_id}) if province else None
     return None
@@ -102,12 +112,11 @@ def scope_label(actor: Any) -> str:
         return ""
     if is_national(actor):
         return _("Toàn quốc")
-    if actor.role == Role.FIELD_AGENT:
-        communes = list(actor.communes.all()[:3])
-        if communes:
-            names = ", ".join(c.name for c in communes)
-            more = actor.communes.count() - len(communes)
-            return names + (_(" và %(n)s xã khác") % {"n": more} if more > 0 else "")
+    if actor.role == Role.FIELD_AGENT and agent_commune_ids(actor):
+        ids = agent_commune_ids(actor)
+        names = ", ".join(c.name for c in Commune.objects.filter(pk__in=ids).order_by("code")[:3])
+        more = len(ids) - 3
+        return names + (_(" và %(n)s xã khác") % {"n": more} if more > 0 else "")
     if actor.province_id is not None:
         return actor.province.name
     if actor.role == Role.MARKETPLACE_OPERATOR and actor.marketplace_id:

@@ -1,5 +1,6 @@
 """The standard household record (hộ sản xuất nông nghiệp), its certificates and its milestones."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -226,7 +227,7 @@ class Certification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
-    def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+    def is_valid_on(self, day: date) -> bool:
         return self.valid_until is None or self.valid_until >= day
 
 

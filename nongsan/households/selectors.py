@@ -1,16 +1,31 @@
 """Every read about households, narrowed to the actor's scope."""
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from nongsan.accounts.models import Role
-from nongsan.accounts.scope import scope_filter, scoped_get
+from nongsan.accounts.scope import agent_commune_ids, scope_filter, scoped_get
 from nongsan.core.text import fold
 from nongsan.geo.models import Commune
-from nongsan.households.models import Household, Milestone
+from nongsan.households.models import Certification, Household, Milestone
 from nongsan.orgs.models import Marketplace
 
 SCOPE_PATHS = {
@@ -31,7 +46,7 @@ FUNNEL = (
     Milestone.Kind.FIRST_SALE,
 )
 
-NEXT_STEP_HINTS = {
+NEXT_STEP_HINTS: dict[str, str] = {
     Milestone.Kind.TRAINED_DIGITAL: "Mời hộ dự buổi tập huấn kỹ năng số gần nhất.",
     Milestone.Kind.TRAINED_PACKAGING: "Mời hộ dự buổi tập huấn đóng gói – kết nối – giao nhận.",
     Milestone.Kind.SHOP_OPENED: "Giúp hộ mở gian hàng trên Postmart hoặc Vỏ Sò.",
@@ -91,9 +106,10 @@ def can_see_identity(*, actor: Any, household: Household) -> bool:
         return True
     if actor.role != Role.FIELD_AGENT:
         return False
-    return scope_filter(
-        Household.objects.filter(pk=household.pk), actor=actor, **SCOPE_PATHS
-    ).exists()
+    commune_ids = agent_commune_ids(actor)
+    if commune_ids:
+        return household.commune_id in commune_ids
+    return actor.province_id is not None and household.commune.province_id == actor.province_id
 
 
 def likely_duplicates(
@@ -170,3 +186,91 @@ def households_stuck_at(
     if position > 0:
         stuck = stuck.filter(Exists(reached.filter(kind=FUNNEL[position - 1])))
     return stuck
+
+
+# --- Priority list ("quality over quantity", seed 003) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    label: str
+    points: int
+
+
+# The criteria and their weights, shown on the page as they are: nothing about the score is hidden.
+PRIORITY_CRITERIA: tuple[Criterion, ...] = (
+    Criterion("globalgap", "Có chứng nhận GlobalGAP còn hiệu lực", 20),
+    Criterion("vietgap", "Có chứng nhận VietGAP còn hiệu lực", 15),
+    Criterion("organic", "Có chứng nhận hữu cơ còn hiệu lực", 15),
+    Criterion("ocop", "Có sản phẩm OCOP (3–5 sao) còn hiệu lực", 15),
+    Criterion("first_sale", "Đã bán được hàng trên sàn", 15),
+    Criterion("first_product", "Đã đăng sản phẩm trên sàn", 10),
+    Criterion("trained_digital", "Đã tập huấn kỹ năng số", 10),
+    Criterion("trained_packaging", "Đã tập huấn đóng gói – kết nối – giao nhận", 10),
+    Criterion("payment_account", "Có tài khoản thanh toán điện tử", 5),
+    Criterion("cooperative", "Là thành viên hợp tác xã", 5),
+    Criterion("large_farm", "Diện tích canh tác từ 1 ha trở lên", 5),
+    Criterion("recent_activity", "Có hoạt động mới trong 30 ngày qua", 5),
+)
+PRIORITY_MAX = sum(c.points for c in PRIORITY_CRITERIA)
+
+
+def priority_list(
+    *, actor: Any, households: QuerySet[Household] | None = None, today: Any = None
+) -> QuerySet[Household]:
+    """Households annotated with one boolean per criterion and `priority_score`, best first."""
+    today = today or timezone.localdate()
+    base = households if households is not None else household_list(actor=actor)
+    valid_certs = Certification.objects.filter(household=OuterRef("pk")).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+    milestones = Milestone.objects.filter(household=OuterRef("pk"))
+    recent = timezone.now() - dt.timedelta(days=30)
+    flags = {
+        "globalgap": Exists(valid_certs.filter(kind="globalgap")),
+        "vietgap": Exists(valid_certs.filter(kind="vietgap")),
+        "organic": Exists(valid_certs.filter(kind="organic")),
+        "ocop": Exists(valid_certs.filter(kind="ocop")),
+        "first_sale": Exists(milestones.filter(kind=Milestone.Kind.FIRST_SALE)),
+        "first_product": Exists(milestones.filter(kind=Milestone.Kind.FIRST_PRODUCT)),
+        "trained_digital": Exists(milestones.filter(kind=Milestone.Kind.TRAINED_DIGITAL)),
+        "trained_packaging": Exists(milestones.filter(kind=Milestone.Kind.TRAINED_PACKAGING)),
+        "payment_account": Exists(milestones.filter(kind=Milestone.Kind.PAYMENT_ACCOUNT)),
+        "cooperative": ExpressionWrapper(Q(cooperative__isnull=False), output_field=BooleanField()),
+        "large_farm": ExpressionWrapper(
+            Q(farming_area__gte=1, farming_area_unit=Household.AreaUnit.HECTARE)
+            | Q(farming_area__gte=10_000, farming_area_unit=Household.AreaUnit.SQUARE_METRE)
+            | Q(farming_area__gte=28, farming_area_unit=Household.AreaUnit.SAO_NORTH)
+            | Q(farming_area__gte=20, farming_area_unit=Household.AreaUnit.SAO_CENTRAL)
+            | Q(farming_area__gte=10, farming_area_unit=Household.AreaUnit.CONG),
+            output_field=BooleanField(),
+        ),
+        "recent_activity": Exists(milestones.filter(recorded_at__gte=recent)),
+    }
+    annotated = base.annotate(**{f"crit_{code}": flag for code, flag in flags.items()})
+    score = sum(
+        (
+            Case(When(**{f"crit_{c.code}": True}, then=Value(c.points)), default=Value(0))
+            for c in PRIORITY_CRITERIA
+        ),
+        Value(0),
+    )
+    return annotated.annotate(
+        priority_score=Coalesce(score, Value(0), output_field=IntegerField())
+    ).order_by("-priority_score", "head_name_key", "pk")
+
+
+def priority_reasons(household: Household) -> list[Criterion]:
+    """The criteria an annotated household (from `priority_list`) meets."""
+    return [c for c in PRIORITY_CRITERIA if getattr(household, f"crit_{c.code}", False)]
+
+
+def communes_for(*, actor: Any, province_id: int | None = None) -> QuerySet[Commune]:
+    """The communes the actor works in (for forms and filters)."""
+    communes = scope_filter(
+        Commune.objects.select_related("province"), actor=actor, province="province", commune="pk"
+    )
+    if province_id is not None:
+        communes = communes.filter(province_id=province_id)
+    return communes.order_by("province__code", "name")

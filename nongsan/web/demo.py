@@ -4,8 +4,10 @@ Built through the same services real users go through, so the demo shows what th
 Idempotent: running it again finds what it made before and adds nothing twice.
 """
 
+import datetime
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -13,6 +15,9 @@ from nongsan.accounts import services as accounts_services
 from nongsan.accounts.models import Role, User
 from nongsan.geo import selectors as geo_selectors
 from nongsan.geo.models import Commune, Province
+from nongsan.households import demo as households_demo
+from nongsan.households import services as households_services
+from nongsan.households.models import Household, ProduceKind
 from nongsan.orgs.models import Carrier, Marketplace
 
 DEMO_PASSWORD = "nongsan-demo-2026"
@@ -203,10 +208,79 @@ def household_users_seed(*, count: int, rng: random.Random) -> int:
     return created
 
 
+def region_agents_seed() -> list[User]:
+    """A provincial post-office agent for each produce region of the demo."""
+    agents = []
+    for index, region in enumerate(households_demo.REGIONS):
+        phone = f"0915{index:06d}"
+        agent = User.objects.filter(phone="+84" + phone[1:]).first()
+        if agent is None:
+            agent = accounts_services.user_create(
+                phone=phone,
+                full_name=f"Bưu điện tỉnh {region.province}",
+                password=DEMO_PASSWORD,
+                role=Role.FIELD_AGENT,
+                province=_province(region.province),
+            )
+        agents.append(agent)
+    return agents
+
+
+def demo_household_seed(*, agent: User) -> Household:
+    """The demo household account (Nông Thị Mai) gets its record in Chi Lăng, Lạng Sơn."""
+    existing = Household.objects.filter(user__phone="+84912000004").first()
+    if existing:
+        return existing
+    return households_services.household_register(
+        actor=agent,
+        head_name="Nông Thị Mai",
+        head_cccd="020178004521",
+        head_gender="female",
+        head_birth_date=datetime.date(1978, 6, 14),
+        head_phone="0912000004",
+        commune=agent.communes.get(),
+        village="Thôn Quán Thanh",
+        members_count=5,
+        produce=list(ProduceKind.objects.filter(code__in=["na", "hoi"])),
+        farming_area=Decimal("8"),
+        farming_area_unit=Household.AreaUnit.SAO_NORTH,
+        consent=True,
+        source="demo",
+    )
+
+
 @transaction.atomic
-def demo_seed(*, households: int = 60, seed: int = 1034) -> dict[str, int]:
+def demo_seed(*, households: int = 2000, seed: int = 1034) -> dict[str, int]:
     rng = random.Random(seed)
     organisations_seed()
     users = accounts_seed()
-    created = household_users_seed(count=households, rng=rng)
-    return {"accounts": len(users), "household_accounts_created": created}
+    created = household_users_seed(count=20, rng=rng)
+    marketplaces = list(Marketplace.objects.filter(code__in=["postmart", "voso"]))
+    chi_lang_agent = User.objects.get(phone="+84912000003")
+    demo_household_seed(agent=chi_lang_agent)
+    made = 0
+    for agent, region in zip(region_agents_seed(), households_demo.REGIONS, strict=True):
+        made += len(
+            households_demo.households_demo_seed(
+                rng=rng,
+                count=households // len(households_demo.REGIONS),
+                actor=agent,
+                marketplaces=marketplaces,
+                regions=[region],
+            )
+        )
+    made += len(
+        households_demo.households_demo_seed(
+            rng=rng,
+            count=40,
+            actor=chi_lang_agent,
+            marketplaces=marketplaces,
+            regions=[households_demo.REGIONS[0]],
+            communes=list(chi_lang_agent.communes.all()),
+        )
+    )
+    return {
+        "accounts": len(users),
+        "buyer_and_household_accounts_created": created,
+        "households": made,
+    }

@@ -22,9 +22,15 @@ class NavItem:
 
 
 ALL_ROLES = frozenset(Role.values)
+AREA_STAFF = frozenset({Role.FIELD_AGENT, Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL})
 
 ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Trang chủ"), "web:home", roles=ALL_ROLES),
+    NavItem(_("Hồ sơ hộ"), "households:mine", roles=frozenset({Role.HOUSEHOLD})),
+    NavItem(_("Hộ sản xuất"), "households:list", roles=AREA_STAFF),
+    NavItem(_("Đăng ký hộ"), "households:register", roles=frozenset({Role.FIELD_AGENT})),
+    NavItem(_("Tiến độ"), "households:funnel", roles=AREA_STAFF),
+    NavItem(_("Ưu tiên hỗ trợ"), "households:priority", roles=AREA_STAFF),
     NavItem(_("Tài khoản"), "accounts:account"),
     NavItem(_("Quản trị"), "admin:index", staff_only=True),
 )
