@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from nongsan.households.forms import (
     HouseholdForm,
     HouseholdSearchForm,
 )
-from nongsan.households.models import Milestone
+from nongsan.households.models import Household, Milestone
 
 STAFF_ROLES = {Role.FIELD_AGENT, Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL}
 PAGE_SIZE = 30
@@ -37,20 +38,27 @@ def _province_filter(request: HttpRequest) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-@login_required
-def household_list_view(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+def _filtered_households(
+    request: HttpRequest,
+) -> tuple[HouseholdSearchForm, QuerySet[Household]]:
+    """The search/filter form of the staff pages and the households it selects."""
     province_id = _province_filter(request)
     communes = selectors.communes_for(actor=request.user, province_id=province_id)
     form = HouseholdSearchForm(request.GET or None, communes=communes)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    data = form.cleaned_data if form.is_valid() else {}
     households = selectors.household_list(
         actor=request.user,
         query=data.get("q", ""),
         commune=data.get("commune"),
         province_id=province_id,
     )
+    return form, households
+
+
+@login_required
+def household_list_view(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    form, households = _filtered_households(request)
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(
         request,
@@ -184,14 +192,7 @@ def certification_add_view(request: HttpRequest, household_id: int) -> HttpRespo
 def funnel_view(request: HttpRequest) -> HttpResponse:
     """How many households reached each step, and who is stuck at the chosen one."""
     _require_staff(request)
-    province_id = _province_filter(request)
-    communes = selectors.communes_for(actor=request.user, province_id=province_id)
-    form = HouseholdSearchForm(request.GET or None, communes=communes)
-    form.is_valid()
-    commune = getattr(form, "cleaned_data", {}).get("commune")
-    households = selectors.household_list(
-        actor=request.user, commune=commune, province_id=province_id
-    )
+    form, households = _filtered_households(request)
     counts = selectors.funnel_counts(actor=request.user, households=households)
     step = request.GET.get("buoc", "")
     stuck_page = None
@@ -217,15 +218,7 @@ def funnel_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def priority_view(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    province_id = _province_filter(request)
-    communes = selectors.communes_for(actor=request.user, province_id=province_id)
-    form = HouseholdSearchForm(request.GET or None, communes=communes)
-    form.is_valid()
-    households = selectors.household_list(
-        actor=request.user,
-        commune=getattr(form, "cleaned_data", {}).get("commune"),
-        province_id=province_id,
-    )
+    form, households = _filtered_households(request)
     page = Paginator(
         selectors.priority_list(actor=request.user, households=households), PAGE_SIZE
     ).get_page(request.GET.get("trang"))
