@@ -9,6 +9,7 @@ from nongsan.catalog.api import router as catalog_router
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.api import router as geo_router
 from nongsan.households.api import router as households_router
+from nongsan.monitoring.api import router as monitoring_router
 from nongsan.training.api import router as training_router
 
 api = NinjaAPI(
@@ -71,3 +72,4 @@ api.add_router("/geo", geo_router)
 api.add_router("/households", households_router)
 api.add_router("/training", training_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/monitoring", monitoring_router)

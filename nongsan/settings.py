@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nongsan.households",
     "nongsan.training",
     "nongsan.catalog",
+    "nongsan.monitoring",
     "nongsan.web",
 ]
 
