@@ -19,6 +19,7 @@ from nongsan.households import demo as households_demo
 from nongsan.households import services as households_services
 from nongsan.households.models import Household, ProduceKind
 from nongsan.orgs.models import Carrier, Marketplace
+from nongsan.training import demo as training_demo
 
 DEMO_PASSWORD = "nongsan-demo-2026"
 
@@ -279,8 +280,21 @@ def demo_seed(*, households: int = 2000, seed: int = 1034) -> dict[str, int]:
             communes=list(chi_lang_agent.communes.all()),
         )
     )
+    sessions = attendances = 0
+    for agent in [*region_agents_seed(), chi_lang_agent]:
+        trained = training_demo.training_demo_seed(
+            rng=rng,
+            households=list(
+                Household.objects.filter(registered_by=agent).select_related("commune")
+            ),
+            actor=agent,
+        )
+        sessions += trained.get("sessions", 0)
+        attendances += trained.get("attendances", 0)
     return {
         "accounts": len(users),
         "buyer_and_household_accounts_created": created,
         "households": made,
+        "training_sessions": sessions,
+        "attendances": attendances,
     }

@@ -1,0 +1,219 @@
+"""The report as an XLSX workbook laid out like Appendix 02 (weekly) and Appendix 03 (monthly).
+
+The templates' own wording is kept, down to the differences between the two appendices (group
+titles, II.5's and II.6's unit, which indicators each lists), because provinces and the Ministry
+compare the export against the official forms.
+"""
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+
+from nongsan.monitoring.indicators import GROUP_I, GROUP_II, GROUP_III, Group
+from nongsan.monitoring.periods import PeriodKind
+from nongsan.monitoring.selectors import Report, ReportRow
+
+
+@dataclass(frozen=True)
+class Template:
+    title: str
+    due_note: str
+    value_header: str
+    growth_header: str
+    group_titles: dict[str, str]
+    unit_overrides: dict[str, str]
+    notes: dict[str, str]
+    codes: tuple[str, ...]
+
+
+def template_for(kind: PeriodKind) -> Template:
+    if kind == PeriodKind.WEEKLY:
+        return Template(
+            title=_("BÁO CÁO TUẦN"),
+            due_note=_("(trước 14h00 thứ 5 hàng tuần)"),
+            value_header=_("Chỉ tiêu đạt được trong tuần (Số lượng)"),
+            growth_header=_("Tăng trưởng so với tuần trước (%)"),
+            group_titles={
+                GROUP_I.code: _("Chỉ tiêu hỗ trợ đưa hộ SXNN lên sàn TMĐT"),
+                GROUP_II.code: _("Chỉ tiêu hỗ trợ đẩy mạnh tiêu thụ sản phẩm nông nghiệp"),
+            },
+            unit_overrides={},
+            notes={
+                "II.6": _("Danh sách các tỉnh thành: - Miền Bắc; - Miền Trung; - Miền Nam;"),
+                "II.7": _(
+                    "Danh sách các quốc gia: - Châu Á; - Châu Âu; - Châu Đại Dương; - Châu Mỹ;"
+                    " - Châu Nam Cực; - Châu Phi;"
+                ),
+            },
+            codes=("I.1", "I.2", "I.3", "I.4", *(f"II.{n}" for n in range(1, 8))),
+        )
+    return Template(
+        title=_("BÁO CÁO THÁNG"),
+        due_note=_("(trước 14h00 ngày 25 hàng tháng)"),
+        value_header=_("Chỉ tiêu đạt được trong tháng (Số lượng)"),
+        growth_header=_("Tăng trưởng so với tháng trước (%)"),
+        group_titles={
+            GROUP_I.code: _("Chỉ tiêu hỗ trợ đưa hộ SXNN lên sàn"),
+            GROUP_II.code: _("Chỉ tiêu hỗ trợ đẩy mạnh tiêu thụ sản phẩm nông nghiệp:"),
+            GROUP_III.code: _(
+                "Chỉ tiêu hỗ trợ cung cấp thông tin, nguyên liệu đầu vào phục vụ sản xuất,"
+                " kinh doanh:"
+            ),
+        },
+        unit_overrides={"II.5": "", "II.6": _("Tỉnh/thành")},
+        notes={
+            "II.6": _("Danh sách các tỉnh thành: - Miền Bắc: - Miền Trung: - Miền Nam:"),
+            "II.7": _(
+                "Danh sách các quốc gia: - Châu Á: - Châu Âu: - Châu Đại Dương: - Châu Mỹ:"
+                " - Châu Nam Cực: - Châu Phi:"
+            ),
+        },
+        codes=(
+            *(f"I.{n}" for n in range(1, 5)),
+            *(f"II.{n}" for n in range(1, 8)),
+            *(f"III.{n}" for n in range(1, 6)),
+        ),
+    )
+
+
+def headers(template: Template) -> list[str]:
+    return [
+        _("TT"),
+        _("Chỉ tiêu"),
+        _("Đơn vị tính"),
+        template.value_header,
+        template.growth_header,
+        _("Chỉ tiêu đạt được lũy kế đến hiện tại (Số lượng)"),
+        _("Tỉ lệ hoàn thành chỉ tiêu đến thời điểm hiện tại (%)"),
+        _("Ghi chú thông tin bổ sung"),
+    ]
+
+
+def note_for(row: ReportRow, template: Template) -> str:
+    parts = []
+    if row.by_marketplace:
+        parts.append(
+            ", ".join(
+                f"{figure.marketplace.name}: {figure.cumulative:,}".replace(",", ".")
+                for figure in row.by_marketplace
+            )
+        )
+    if row.indicator.code in template.notes:
+        parts.append(template.notes[row.indicator.code])
+    if not row.indicator.is_computed:
+        parts.append(str(row.indicator.status_note))
+    return "\n".join(parts)
+
+
+def report_xlsx(report: Report) -> bytes:
+    """The workbook's bytes: one sheet, the template's title, unit, headers and numbered rows."""
+    template = template_for(report.period.kind)
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet(report.period.id)
+    bold = workbook.add_format({"bold": True, "font_name": "Times New Roman"})
+    title = workbook.add_format(
+        {"bold": True, "font_name": "Times New Roman", "font_size": 14, "align": "center"}
+    )
+    centered = workbook.add_format(
+        {"italic": True, "font_name": "Times New Roman", "align": "center"}
+    )
+    cell = {"border": 1, "font_name": "Times New Roman", "valign": "vcenter", "text_wrap": True}
+    header = workbook.add_format({**cell, "bold": True, "align": "center"})
+    group = workbook.add_format({**cell, "bold": True})
+    group_italic = workbook.add_format({**cell, "bold": True, "italic": True})
+    text = workbook.add_format(cell)
+    middle = workbook.add_format({**cell, "align": "center"})
+    number = workbook.add_format({**cell, "num_format": "#,##0"})
+    percent = workbook.add_format({**cell, "num_format": "0.0"})
+
+    sheet.set_column(0, 0, 5)
+    sheet.set_column(1, 1, 60)
+    sheet.set_column(2, 2, 14)
+    sheet.set_column(3, 6, 18)
+    sheet.set_column(7, 7, 45)
+    last = 7
+    sheet.merge_range(0, 0, 0, last, template.title, title)
+    sheet.merge_range(1, 0, 1, last, template.due_note, centered)
+    sheet.merge_range(2, 0, 2, last, report.period.label, centered)
+    sheet.write(4, 0, _("Tên đơn vị:"), bold)
+    sheet.merge_range(4, 1, 4, last, _unit_name(report), bold)
+    sheet.write_row(6, 0, headers(template), header)
+    sheet.set_row(6, 60)
+
+    row_index = 7
+    for section in report.sections:
+        codes = [r for r in section.rows if r.indicator.code in template.codes]
+        if not codes:
+            continue
+        row_index = _write_group(
+            sheet,
+            row_index,
+            section.group,
+            template,
+            group_italic
+            if report.period.kind == PeriodKind.MONTHLY and section.group == GROUP_I
+            else group,
+        )
+        for row in codes:
+            unit = template.unit_overrides.get(row.indicator.code, str(row.indicator.unit))
+            sheet.write_number(row_index, 0, row.indicator.number, middle)
+            sheet.write_string(row_index, 1, str(row.indicator.label), text)
+            if unit:
+                sheet.write_string(row_index, 2, unit, middle)
+            else:  # Appendix 03 leaves II.5's unit empty
+                sheet.write_blank(row_index, 2, None, middle)
+            _write_figure(sheet, row_index, 3, row.value, number, text)
+            if row.indicator.is_computed and row.growth_pct is None:
+                sheet.write_string(row_index, 4, "—", middle)
+            else:
+                _write_figure(sheet, row_index, 4, row.growth_pct, percent, text)
+            _write_figure(sheet, row_index, 5, row.cumulative, number, text)
+            _write_figure(sheet, row_index, 6, row.completion_pct, percent, text)
+            sheet.write_string(row_index, 7, note_for(row, template), text)
+            row_index += 1
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _unit_name(report: Report) -> str:
+    if report.marketplace is None:
+        return report.unit.name
+    return _("%(unit)s – sàn %(marketplace)s") % {
+        "unit": report.unit.name,
+        "marketplace": report.marketplace.name,
+    }
+
+
+def _write_group(
+    sheet: "xlsxwriter.worksheet.Worksheet",
+    row_index: int,
+    group: Group,
+    template: Template,
+    style: "xlsxwriter.format.Format",
+) -> int:
+    sheet.write_string(row_index, 0, group.code, style)
+    sheet.merge_range(row_index, 1, row_index, 7, template.group_titles[group.code], style)
+    return row_index + 1
+
+
+def _write_figure(
+    sheet: "xlsxwriter.worksheet.Worksheet",
+    row_index: int,
+    column: int,
+    value: float | int | None,
+    style: "xlsxwriter.format.Format",
+    blank_style: "xlsxwriter.format.Format",
+) -> None:
+    if value is None:
+        sheet.write_blank(row_index, column, None, blank_style)
+    else:
+        sheet.write_number(row_index, column, value, style)
+
+
+def sheet_codes(kind: PeriodKind) -> Sequence[str]:
+    """The indicator codes a template lists, in order."""
+    return template_for(kind).codes

@@ -1,0 +1,348 @@
+"""Folding household milestones into daily facts and running totals (ARCHITECTURE.md section 5).
+
+Called through `services.facts_fold` / `services.facts_rebuild`; kept apart because it is the one
+piece of monitoring with an algorithm worth reading on its own.
+
+Two figures come from each household milestone kind:
+- per marketplace: a milestone on marketplace M adds 1 on (commune, M, local day); milestones are
+  unique per (household, kind, marketplace), so nothing more is needed;
+- all marketplaces (marketplace NULL): a household counts once, on the day and in the commune of
+  its earliest milestone of the kind, whichever marketplace (or none) it was on. A milestone folded
+  late may be earlier than the one counted so far; the count then moves to it.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate
+
+from nongsan.core.timeutils import VN_TZ, to_local
+from nongsan.geo.models import Commune
+from nongsan.households.models import Milestone
+from nongsan.monitoring.indicators import BY_MILESTONE_KIND
+from nongsan.monitoring.models import DailyFact, FoldState, RunningTotal
+
+MILESTONE_SOURCE = "households.milestone"
+KINDS: tuple[str, ...] = tuple(str(kind) for kind in BY_MILESTONE_KIND)
+INDICATOR_OF_KIND: dict[str, str] = {str(k): ind.code for k, ind in BY_MILESTONE_KIND.items()}
+# Keys a rebuild looks back over for transactions still open when it read the milestones.
+REBUILD_GAP_LOOKBACK = 1000
+# A jump in primary keys wider than this is not tracked key by key (a mass deletion, a
+# sequence reset): it would make the next look-up too long a list of keys.
+MAX_GAP_SPAN = 10_000
+
+FactKey = tuple[str, int, int | None, dt.date]  # indicator, commune, marketplace, day
+TotalKey = tuple[str, int, int | None]  # indicator, province, marketplace
+
+
+@dataclass(frozen=True)
+class _Row:
+    pk: int
+    household_id: int
+    kind: str
+    marketplace_id: int | None
+    commune_id: int
+    achieved_at: dt.datetime
+
+    @property
+    def day(self) -> dt.date:
+        return to_local(self.achieved_at).date()
+
+    @property
+    def order(self) -> tuple[dt.datetime, int]:
+        return (self.achieved_at, self.pk)
+
+
+ROW_FIELDS = ("pk", "household_id", "kind", "marketplace_id", "commune_id", "achieved_at")
+
+
+@dataclass(frozen=True)
+class FoldResult:
+    milestones: int  # milestones read in this fold
+    facts_changed: int  # daily fact rows created, updated or deleted
+    watermark: int
+
+
+def marketplace_q(marketplace_id: int | None) -> Q:
+    """Rows of one marketplace, or the all-marketplaces rows (no marketplace) for None."""
+    if marketplace_id is None:
+        return Q(marketplace__isnull=True)
+    return Q(marketplace_id=marketplace_id)
+
+
+def settle_seconds() -> int:
+    return int(getattr(settings, "MONITORING_FOLD_SETTLE_SECONDS", 3600))
+
+
+def batch_size_default() -> int:
+    return int(getattr(settings, "MONITORING_FOLD_BATCH", 5000))
+
+
+def locked_state(source: str) -> FoldState:
+    """The fold state row of a source, locked for this transaction (one fold at a time)."""
+    FoldState.objects.get_or_create(source=source)
+    return FoldState.objects.select_for_update().get(source=source)
+
+
+# Incremental fold -----------------------------------------------------------------------------
+
+
+def fold_batch(
+    *, state: FoldState, batch_size: int, now: dt.datetime, stale: dict[TotalKey, dt.date]
+) -> tuple[int, int]:
+    """Fold the next batch of milestones into daily facts; returns (milestones read, fact rows
+    changed). The running totals it makes stale are added to `stale` for `totals_refresh`."""
+    cutoff = now - dt.timedelta(seconds=settle_seconds())
+    gaps: dict[int, str] = {
+        int(pk): seen for pk, seen in state.gaps if dt.datetime.fromisoformat(seen) > cutoff
+    }
+    old_watermark = state.watermark
+    old_gaps = frozenset(gaps)
+    rows = [
+        _Row(*values)
+        for values in Milestone.objects.filter(Q(pk__gt=old_watermark) | Q(pk__in=sorted(gaps)))
+        .order_by("pk")
+        .values_list(*ROW_FIELDS)[:batch_size]
+    ]
+    if not rows:
+        state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
+        return 0, 0
+
+    read = {row.pk for row in rows}
+    new_watermark = max(old_watermark, max(read))
+    for pk in read:
+        gaps.pop(pk, None)
+    # Keys below the first one ever read were never anyone's to commit later (a fresh
+    # sequence may start high); after that, every missing key is a possible late commit.
+    first_key = old_watermark + 1 if old_watermark else min(read)
+    if new_watermark - first_key < MAX_GAP_SPAN:
+        seen_at = now.isoformat()
+        for pk in range(first_key, new_watermark + 1):
+            if pk not in read:
+                gaps[pk] = seen_at
+
+    def folded_before(pk: int) -> bool:
+        return pk <= old_watermark and pk not in old_gaps
+
+    deltas: Counter[FactKey] = Counter()
+    relevant = [row for row in rows if row.kind in INDICATOR_OF_KIND]
+    for row in relevant:
+        if row.marketplace_id is not None:
+            indicator = INDICATOR_OF_KIND[row.kind]
+            deltas[(indicator, row.commune_id, row.marketplace_id, row.day)] += 1
+
+    pairs = {(row.household_id, row.kind) for row in relevant}
+    for (_household, kind), milestones in _milestones_of(pairs).items():
+        indicator = INDICATOR_OF_KIND[kind]
+        before = [m for m in milestones if folded_before(m.pk)]
+        after = before + [m for m in milestones if m.pk in read]
+        first_before = min(before, key=lambda m: m.order, default=None)
+        first_after = min(after, key=lambda m: m.order)
+        if first_before is not None and first_before.pk == first_after.pk:
+            continue
+        if first_before is not None:
+            deltas[(indicator, first_before.commune_id, None, first_before.day)] -= 1
+        deltas[(indicator, first_after.commune_id, None, first_after.day)] += 1
+
+    changed = apply_deltas(deltas, stale=stale)
+    state.watermark = new_watermark
+    state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
+    return len(rows), changed
+
+
+def _milestones_of(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], list[_Row]]:
+    wanted = set(pairs)
+    households = sorted({household for household, _kind in wanted})
+    kinds = sorted({kind for _household, kind in wanted})
+    found: dict[tuple[int, str], list[_Row]] = defaultdict(list)
+    for start in range(0, len(households), 500):
+        chunk = households[start : start + 500]
+        for values in Milestone.objects.filter(household_id__in=chunk, kind__in=kinds).values_list(
+            *ROW_FIELDS
+        ):
+            row = _Row(*values)
+            if (row.household_id, row.kind) in wanted:
+                found[(row.household_id, row.kind)].append(row)
+    return found
+
+
+def apply_deltas(deltas: Mapping[FactKey, int], *, stale: dict[TotalKey, dt.date]) -> int:
+    """Add the deltas to the daily facts, dropping rows that reach zero; note in `stale` the
+    earliest day from which each province's running totals must be recomputed."""
+    deltas = {key: delta for key, delta in deltas.items() if delta}
+    if not deltas:
+        return 0
+    # Tuples, not model instances: the filter is a cross product and reads more rows than match.
+    existing: dict[FactKey, tuple[int, int]] = {}
+    for row in DailyFact.objects.filter(
+        indicator__in={key[0] for key in deltas},
+        commune_id__in={key[1] for key in deltas},
+        day__in={key[3] for key in deltas},
+    ).values_list("pk", "indicator", "commune_id", "marketplace_id", "day", "value"):
+        fact_key: FactKey = (row[1], row[2], row[3], row[4])
+        if fact_key in deltas:
+            existing[fact_key] = (row[0], row[5])
+    to_create: list[DailyFact] = []
+    to_update: list[DailyFact] = []
+    to_delete: list[int] = []
+    for key, delta in deltas.items():
+        found = existing.get(key)
+        if found is None:
+            indicator, commune_id, marketplace_id, day = key
+            to_create.append(
+                DailyFact(
+                    indicator=indicator,
+                    commune_id=commune_id,
+                    marketplace_id=marketplace_id,
+                    day=day,
+                    value=delta,
+                )
+            )
+        elif found[1] + delta == 0:
+            to_delete.append(found[0])
+        else:
+            to_update.append(DailyFact(pk=found[0], value=found[1] + delta))
+    DailyFact.objects.filter(pk__in=to_delete).delete()
+    DailyFact.objects.bulk_update(to_update, ["value"], batch_size=1000)
+    DailyFact.objects.bulk_create(to_create, batch_size=1000)
+
+    province_of = dict(
+        Commune.objects.filter(pk__in={key[1] for key in deltas}).values_list("pk", "province_id")
+    )
+    for indicator, commune_id, marketplace_id, day in deltas:
+        total_key = (indicator, province_of[commune_id], marketplace_id)
+        stale[total_key] = min(day, stale.get(total_key, day))
+    return len(to_create) + len(to_update) + len(to_delete)
+
+
+def totals_refresh(stale: Mapping[TotalKey, dt.date]) -> None:
+    """Recompute the running totals made stale, each from its earliest changed day on.
+
+    Done once per fold rather than per batch: a history folded in many batches would otherwise
+    recompute the same year of totals again for each one.
+    """
+    for total_key, day in stale.items():
+        _totals_refresh(key=total_key, since=day)
+
+
+def _totals_refresh(*, key: TotalKey, since: dt.date) -> None:
+    """Recompute one province's running totals from a day on, out of its daily facts."""
+    indicator, province_id, marketplace_id = key
+    totals = RunningTotal.objects.filter(
+        marketplace_q(marketplace_id), indicator=indicator, province_id=province_id
+    )
+    facts = DailyFact.objects.filter(
+        marketplace_q(marketplace_id), indicator=indicator, commune__province_id=province_id
+    )
+    base = totals.filter(day__lt=since).order_by("-day").values_list("value", flat=True).first()
+    cumulative = base or 0
+    totals.filter(day__gte=since).delete()
+    rows = []
+    for day, value in (
+        facts.filter(day__gte=since).values("day").annotate(sum=Sum("value")).order_by("day")
+    ).values_list("day", "sum"):
+        cumulative += value
+        rows.append(
+            RunningTotal(
+                indicator=indicator,
+                province_id=province_id,
+                marketplace_id=marketplace_id,
+                day=day,
+                value=cumulative,
+            )
+        )
+    RunningTotal.objects.bulk_create(rows, batch_size=1000)
+
+
+# Rebuild from scratch -------------------------------------------------------------------------
+
+
+def rebuild(*, state: FoldState, now: dt.datetime) -> int:
+    """Replace every milestone fact by a set-based recomputation; returns daily fact rows made."""
+    DailyFact.objects.all().delete()
+    RunningTotal.objects.all().delete()
+    top = Milestone.objects.aggregate(top=Max("pk"))["top"] or 0
+    base = Milestone.objects.filter(pk__lte=top, kind__in=KINDS)
+    local_day = TruncDate("achieved_at", tzinfo=VN_TZ)
+    per_marketplace = (
+        base.filter(marketplace__isnull=False)
+        .annotate(local_day=local_day)
+        .values_list("kind", "commune_id", "marketplace_id", "local_day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    earlier = Milestone.objects.filter(
+        pk__lte=top, household_id=OuterRef("household_id"), kind=OuterRef("kind")
+    ).filter(
+        Q(achieved_at__lt=OuterRef("achieved_at"))
+        | Q(achieved_at=OuterRef("achieved_at"), pk__lt=OuterRef("pk"))
+    )
+    firsts = (
+        base.filter(~Exists(earlier))
+        .annotate(local_day=local_day)
+        .values_list("kind", "commune_id", "local_day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    facts = [
+        DailyFact(
+            indicator=INDICATOR_OF_KIND[kind],
+            commune_id=commune_id,
+            marketplace_id=marketplace_id,
+            day=day,
+            value=n,
+        )
+        for kind, commune_id, marketplace_id, day, n in per_marketplace.iterator()
+    ]
+    facts += [
+        DailyFact(indicator=INDICATOR_OF_KIND[kind], commune_id=commune_id, day=day, value=n)
+        for kind, commune_id, day, n in firsts.iterator()
+    ]
+    DailyFact.objects.bulk_create(facts, batch_size=5000)
+    _totals_rebuild()
+
+    present = set(
+        Milestone.objects.filter(pk__gt=top - REBUILD_GAP_LOOKBACK, pk__lte=top).values_list(
+            "pk", flat=True
+        )
+    )
+    seen_at = now.isoformat()
+    state.watermark = top
+    state.gaps = [
+        [pk, seen_at]
+        for pk in range(max(1, top - REBUILD_GAP_LOOKBACK + 1), top + 1)
+        if pk not in present
+    ]
+    return len(facts)
+
+
+def _totals_rebuild() -> None:
+    rows: list[RunningTotal] = []
+    key: TotalKey | None = None
+    cumulative = 0
+    grouped = (
+        DailyFact.objects.values_list("indicator", "commune__province_id", "marketplace_id", "day")
+        .annotate(sum=Sum("value"))
+        .order_by("indicator", "commune__province_id", "marketplace_id", "day")
+    )
+    for indicator, province_id, marketplace_id, day, value in grouped.iterator():
+        if (indicator, province_id, marketplace_id) != key:
+            key, cumulative = (indicator, province_id, marketplace_id), 0
+        cumulative += value
+        rows.append(
+            RunningTotal(
+                indicator=indicator,
+                province_id=province_id,
+                marketplace_id=marketplace_id,
+                day=day,
+                value=cumulative,
+            )
+        )
+        if len(rows) >= 5000:
+            RunningTotal.objects.bulk_create(rows)
+            rows = []
+    RunningTotal.objects.bulk_create(rows)

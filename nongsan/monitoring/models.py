@@ -1,0 +1,199 @@
+"""Monitoring's own tables: targets per province and year, daily facts and running totals.
+
+Facts are derived data, folded from other apps' records (household milestones today) and
+rebuildable from scratch at any time; nothing else writes them.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nongsan.geo.models import Commune, Province
+from nongsan.monitoring.indicators import CODE_CHOICES
+from nongsan.orgs.models import Marketplace
+
+
+class Target(models.Model):
+    """A province's targets for a year: its farm households and the Appendix 01 percentages."""
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh/thành phố")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    baseline_households = models.PositiveIntegerField(
+        _("số hộ SXNN trên địa bàn"), null=True, blank=True
+    )
+    pct_trained_digital = models.PositiveSmallIntegerField(
+        _("chỉ tiêu I.1 (%)"), default=70, validators=[MaxValueValidator(100)]
+    )
+    pct_trained_packaging = models.PositiveSmallIntegerField(
+        _("chỉ tiêu I.2 (%)"), default=60, validators=[MaxValueValidator(100)]
+    )
+    pct_shop_opened = models.PositiveSmallIntegerField(
+        _("chỉ tiêu I.3 (%)"), default=50, validators=[MaxValueValidator(100)]
+    )
+    pct_payment_account = models.PositiveSmallIntegerField(
+        _("chỉ tiêu I.4 (%)"), default=50, validators=[MaxValueValidator(100)]
+    )
+    source = models.CharField(_("nguồn số liệu"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year", "province__code"]
+        verbose_name = _("chỉ tiêu năm của tỉnh")
+        verbose_name_plural = _("chỉ tiêu năm của tỉnh")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="target_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(pct_trained_digital__lte=100)
+                & Q(pct_trained_packaging__lte=100)
+                & Q(pct_shop_opened__lte=100)
+                & Q(pct_payment_account__lte=100),
+                name="target_pct_lte_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.year}"
+
+    def pct_for(self, code: str) -> int | None:
+        """The percentage target of an Appendix 01 household indicator (I.1-I.4), else None."""
+        return {
+            "I.1": self.pct_trained_digital,
+            "I.2": self.pct_trained_packaging,
+            "I.3": self.pct_shop_opened,
+            "I.4": self.pct_payment_account,
+        }.get(code)
+
+    def households_target(self, code: str) -> int | None:
+        """Households to reach for I.1-I.4: the baseline times the percentage, rounded up."""
+        pct = self.pct_for(code)
+        if pct is None or self.baseline_households is None:
+            return None
+        return -(-self.baseline_households * pct // 100)
+
+
+class IndicatorTarget(models.Model):
+    """An absolute target a province sets for one of the other indicators in a year."""
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh/thành phố")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    indicator = models.CharField(_("chỉ tiêu"), max_length=6, choices=CODE_CHOICES)
+    value = models.PositiveBigIntegerField(_("mục tiêu"))
+    updated_at = models.DateTimeField(_("cập nhật"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year", "province__code", "indicator"]
+        verbose_name = _("mục tiêu chỉ tiêu")
+        verbose_name_plural = _("mục tiêu chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year", "indicator"], name="indicatortarget_once"
+            ),
+            models.CheckConstraint(condition=Q(value__gt=0), name="indicatortarget_value_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.year} {self.indicator}={self.value}"
+
+
+class DailyFact(models.Model):
+    """What one indicator gained in one commune on one local day, on one marketplace or on all.
+
+    The row without a marketplace is the de-duplicated figure across marketplaces (a household
+    with shops on two marketplaces counts once there), not the sum of the per-marketplace rows.
+    """
+
+    indicator = models.CharField(max_length=6, choices=CODE_CHOICES)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    marketplace = models.ForeignKey(
+        Marketplace, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField()
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "commune", "marketplace", "day"],
+                condition=Q(marketplace__isnull=False),
+                name="dailyfact_once_per_marketplace",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "commune", "day"],
+                condition=Q(marketplace__isnull=True),
+                name="dailyfact_once_all_marketplaces",
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "day"], name="dailyfact_indicator_day")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.commune_id} {self.marketplace_id or '*'} {self.day}"
+
+
+class RunningTotal(models.Model):
+    """The cumulative figure of an indicator in a province through a day.
+
+    There is a row for each day on which the province has daily facts; the cumulative figure at
+    any date is the row with the latest day up to it, so a report reads one row per province and
+    indicator instead of re-adding years of daily rows.
+    """
+
+    indicator = models.CharField(max_length=6, choices=CODE_CHOICES)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    marketplace = models.ForeignKey(
+        Marketplace, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField()
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "province", "marketplace", "day"],
+                condition=Q(marketplace__isnull=False),
+                name="runningtotal_once_per_marketplace",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "province", "day"],
+                condition=Q(marketplace__isnull=True),
+                name="runningtotal_once_all_marketplaces",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["indicator", "province", "marketplace", "day"],
+                name="runningtotal_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.province_id} {self.marketplace_id or '*'} ≤{self.day}"
+
+
+class FoldState(models.Model):
+    """How far a source has been folded into facts.
+
+    `watermark` is the highest source primary key folded; `gaps` lists lower keys that were not
+    visible then (a transaction still open, or rolled back) as [pk, first-seen ISO time], looked
+    for again on each fold until they turn up or grow older than the settling time.
+    """
+
+    source = models.CharField(max_length=40, unique=True)
+    watermark = models.BigIntegerField(default=0)
+    gaps = models.JSONField(default=list, blank=True)
+    folded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.source} ≤{self.watermark}"

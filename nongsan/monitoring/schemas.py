@@ -1,0 +1,83 @@
+"""Shapes of the monitoring API."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class IndicatorOut(Schema):
+    code: str
+    group: str
+    group_title: str
+    number: int
+    label: str
+    unit: str
+    aggregation: str
+    source: str
+    computed: bool = Field(description="False: entered by hand until the source app exists")
+    default_target_pct: int | None
+
+
+class MarketplaceFigureOut(Schema):
+    marketplace: str
+    value: int
+    cumulative: int
+
+
+class ReportRowOut(Schema):
+    indicator: str
+    value: int | None
+    previous: int | None
+    growth_pct: float | None = Field(description="null when the previous period had zero")
+    cumulative: int | None
+    target: int | None
+    completion_pct: float | None
+    by_marketplace: list[MarketplaceFigureOut]
+    pace_needed_per_week: float | None = Field(
+        None, description="what is left of the target, per week to 31 December"
+    )
+    pace_recent_per_week: float | None = Field(None, description="average of the last 4 weeks")
+    on_track: bool | None = Field(None, description="null when there is no target")
+
+
+class PeriodOut(Schema):
+    id: str
+    kind: str
+    start: dt.date
+    end: dt.date
+    due: dt.datetime
+
+
+class ReportOut(Schema):
+    unit: str
+    unit_name: str
+    marketplace: str | None = Field(description="null: all marketplaces, households counted once")
+    period: PeriodOut
+    previous_period: PeriodOut
+    generated_at: dt.datetime
+    missing_targets: int
+    rows: list[ReportRowOut]
+
+
+class TargetIn(Schema):
+    baseline_households: int | None
+    percentages: dict[str, int] = Field(default_factory=dict, examples=[{"I.1": 70}])
+    source: str = ""
+
+
+class TargetOut(Schema):
+    province_code: str
+    year: int
+    baseline_households: int | None
+    percentages: dict[str, int]
+
+
+class IndicatorTargetIn(Schema):
+    value: int | None = Field(description="null clears the target")
+
+
+class IndicatorTargetOut(Schema):
+    province_code: str
+    year: int
+    indicator: str
+    value: int | None
