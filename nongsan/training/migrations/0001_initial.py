@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('geo', '0001_initial'),
-        ('households', '0003_importjob'),
+        ('households', '0002_produce_kinds'),
         ('orgs', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
