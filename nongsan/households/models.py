@@ -1,9 +1,12 @@
 """The standard household record (hộ sản xuất nông nghiệp), its certificates and its milestones."""
 
+import os
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nongsan.core.validators import mask_cccd, mask_mobile
-from nongsan.geo.models import Commune
+from nongsan.geo.models import Commune, Province
 from nongsan.orgs.models import Marketplace
 
 
@@ -282,3 +285,147 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.kind} {self.marketplace_id or ''}"
+
+
+# --- Importing lists (nhập danh sách hộ) -----------------------------------------------------
+
+
+class PrivateFileStorage(FileSystemStorage):
+    """Files holding personal data (uploaded lists, their error reports), never under MEDIA_URL.
+
+    The folder is read from settings on every use (PRIVATE_MEDIA_ROOT, else "private" beside
+    MEDIA_ROOT), so tests and deployments can move it; files are served only by scoped views.
+    """
+
+    @property
+    def base_location(self) -> str:
+        configured = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
+        return str(configured or Path(settings.MEDIA_ROOT).parent / "private")
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self) -> None:  # type: ignore[override]  # no URL: scoped views serve the files
+        return None
+
+
+def private_storage() -> Storage:
+    """The "private" backend of STORAGES when production names one, else a local folder."""
+    if "private" in settings.STORAGES:
+        return storages["private"]
+    return PrivateFileStorage()
+
+
+class ImportJob(models.Model):
+    """A household list uploaded as a spreadsheet, how its columns were read, and what it did.
+
+    The counts add up to `total_rows`: every row of the file made a new household, updated one,
+    changed nothing, was rejected, was blank or repeated an earlier row; the error files list
+    every rejected, blank and repeated row with the reason.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Chờ kiểm tra cột")
+        QUEUED = "queued", _("Đang chờ xử lý")
+        RUNNING = "running", _("Đang nhập")
+        DONE = "done", _("Đã nhập xong")
+        FAILED = "failed", _("Bị lỗi, chưa nhập hết")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="household_imports",
+        verbose_name=_("người nhập"),
+    )
+    created_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.UPLOADED
+    )
+    source = models.FileField(
+        _("tệp danh sách"), upload_to="household-imports/%Y/%m/", storage=private_storage
+    )
+    source_name = models.CharField(_("tên tệp"), max_length=255)
+    sheet_name = models.CharField(_("trang tính"), max_length=100, blank=True)
+    header_row = models.PositiveIntegerField(_("dòng tiêu đề"), default=1)
+    header_depth = models.PositiveSmallIntegerField(default=1, help_text="header rows: 1 or 2")
+    mapping = models.JSONField(default=dict, blank=True, help_text="column index -> field")
+    default_province = models.ForeignKey(
+        Province,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tỉnh mặc định"),
+    )
+    default_commune = models.ForeignKey(
+        Commune,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("xã/phường mặc định"),
+    )
+    consent_confirmed_at = models.DateTimeField(
+        _("xác nhận đã có ý kiến đồng ý lúc"), null=True, blank=True
+    )
+    language = models.CharField(max_length=10, blank=True)
+    total_rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    processed_rows = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    created_count = models.PositiveIntegerField(_("hộ mới"), default=0)
+    updated_count = models.PositiveIntegerField(_("hộ được cập nhật"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("hộ không đổi"), default=0)
+    rejected_count = models.PositiveIntegerField(_("dòng bị từ chối"), default=0)
+    blank_count = models.PositiveIntegerField(_("dòng trống"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("dòng trùng"), default=0)
+    changed_fields = models.JSONField(default=dict, blank=True, help_text="field -> households")
+    sample_errors = models.JSONField(default=list, blank=True, help_text="first [row, reason]s")
+    error_xlsx = models.FileField(
+        _("tệp lỗi (XLSX)"),
+        upload_to="household-imports/%Y/%m/",
+        storage=private_storage,
+        blank=True,
+    )
+    error_csv = models.FileField(
+        _("tệp lỗi (CSV)"),
+        upload_to="household-imports/%Y/%m/",
+        storage=private_storage,
+        blank=True,
+    )
+    failure = models.TextField(_("lỗi hệ thống"), blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lượt nhập danh sách hộ")
+        verbose_name_plural = _("lượt nhập danh sách hộ")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=models.F("total_rows")),
+                name="importjob_processed_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["queued", "running", "done"])
+                | Q(consent_confirmed_at__isnull=False),
+                name="importjob_started_with_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return self.processed_rows * 100 // self.total_rows if self.total_rows else 0
+
+    @property
+    def skipped_count(self) -> int:
+        return self.rejected_count + self.blank_count + self.duplicate_count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nongsan.households import views
+from nongsan.households import urls_import, views
 
 app_name = "households"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:household_id>/", views.household_detail_view, name="detail"),
     path("<int:household_id>/sua/", views.household_edit_view, name="edit"),
     path("<int:household_id>/chung-nhan/", views.certification_add_view, name="certification_add"),
+    *urls_import.urlpatterns,
 ]

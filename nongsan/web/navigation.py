@@ -29,6 +29,7 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Hồ sơ hộ"), "households:mine", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Hộ sản xuất"), "households:list", roles=AREA_STAFF),
     NavItem(_("Đăng ký hộ"), "households:register", roles=frozenset({Role.FIELD_AGENT})),
+    NavItem(_("Nhập danh sách"), "households:import_upload", roles=AREA_STAFF),
     NavItem(_("Tập huấn"), "training:session_list", roles=AREA_STAFF),
     NavItem(_("Tập huấn của hộ"), "training:mine", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Tiến độ"), "households:funnel", roles=AREA_STAFF),
