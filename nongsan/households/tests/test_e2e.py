@@ -1,17 +1,33 @@
-"""A field agent registers a household on a phone, in Debian's Chromium."""
+"""A field agent registers a household and records its training, on a phone in Chromium."""
 
 import pytest
+from django.utils import timezone
 
 from nongsan.accounts.tests import factories as account_factories
 from nongsan.households.models import Household
+from nongsan.training import services as training_services
+from nongsan.training.models import Course
+from nongsan.training.tests import factories as training_factories
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_agent_registers_a_household_on_a_phone(live_server, units_loaded, phone_page, screenshot):
+def test_agent_registers_a_household_and_records_its_training(
+    live_server, units_loaded, phone_page, screenshot
+):
     commune = account_factories.commune("Lạng Sơn", 0)
     agent = account_factories.user(
         "field_agent", phone="0912000003", full_name="Vi Văn Tùng", communes=[commune]
+    )
+    course = training_services.course_create(
+        actor=agent, title="Kỹ năng số cho hộ trồng na", topic=Course.Topic.DIGITAL_SKILLS
+    )
+    training_factories.session(
+        commune=commune,
+        actor=agent,
+        course_=course,
+        starts_at=training_factories.local(timezone.localdate(), 8, 30),
+        capacity=30,
     )
     page = phone_page
     page.goto(live_server.url + "/dang-nhap/")
@@ -41,3 +57,16 @@ def test_agent_registers_a_household_on_a_phone(live_server, units_loaded, phone
     page.click("form.filters button.primary")
     assert "Hoàng Thị Hồng" in page.inner_text("main")
     screenshot(page, "household-search")
+
+    # The same morning's training session: the new household is marked present.
+    page.click("nav >> text=Tập huấn")
+    page.click("text=Kỹ năng số cho hộ trồng na")
+    page.fill("input[name=q]", "hoang thi hong")
+    page.click("form.search button.primary")
+    page.click("ul.candidates button.present")
+    page.wait_for_load_state()
+    assert "Hoàng Thị Hồng" in page.inner_text("ol.attendees")
+    screenshot(page, "household-attendance")
+    page.goto(live_server.url + f"/ho/{household.pk}/")
+    assert "Bước tiếp theo: Tập huấn đóng gói" in " ".join(page.inner_text(".next").split())
+    screenshot(page, "household-after-training")
