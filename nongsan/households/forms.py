@@ -5,7 +5,7 @@ from django.db.models import Case, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from nongsan.geo.models import Commune
-from nongsan.households.models import Certification, Household, ProduceKind
+from nongsan.households.models import Certification, Cooperative, Household, ProduceKind
 
 
 class HouseholdForm(forms.Form):
@@ -49,6 +49,11 @@ class HouseholdForm(forms.Form):
     farming_area_unit = forms.ChoiceField(
         label=_("Đơn vị"), choices=Household.AreaUnit.choices, initial=Household.AreaUnit.SAO_NORTH
     )
+    cooperative = forms.ModelChoiceField(
+        label=_("Hợp tác xã (nếu là thành viên)"),
+        queryset=Cooperative.objects.none(),
+        required=False,
+    )
     consent = forms.BooleanField(
         label=_("Chủ hộ đồng ý cho xử lý dữ liệu cá nhân để hỗ trợ lên sàn (Nghị định 13/2023)"),
         required=False,
@@ -60,6 +65,9 @@ class HouseholdForm(forms.Form):
     def __init__(self, *args, communes: QuerySet[Commune], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes
+        self.fields["cooperative"].queryset = Cooperative.objects.filter(
+            commune__in=communes
+        ).order_by("name")
         if communes.count() == 1:
             self.fields["commune"].initial = communes.first()
         # Crops first, as most households grow something; then livestock, aquaculture, forestry.
@@ -120,6 +128,18 @@ class HouseholdSearchForm(forms.Form):
     commune = forms.ModelChoiceField(
         label=_("Xã/phường"), queryset=Commune.objects.none(), required=False
     )
+
+    def __init__(self, *args, communes: QuerySet[Commune], **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes
+
+
+class CooperativeForm(forms.Form):
+    name = forms.CharField(label=_("Tên hợp tác xã"), max_length=200)
+    commune = forms.ModelChoiceField(label=_("Xã/phường"), queryset=Commune.objects.none())
+    tax_code = forms.CharField(label=_("Mã số thuế"), max_length=20, required=False)
+    representative_name = forms.CharField(label=_("Người đại diện"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
 
     def __init__(self, *args, communes: QuerySet[Commune], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

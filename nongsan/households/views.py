@@ -18,6 +18,7 @@ from nongsan.geo import selectors as geo_selectors
 from nongsan.households import selectors, services
 from nongsan.households.forms import (
     CertificationForm,
+    CooperativeForm,
     HouseholdEditForm,
     HouseholdForm,
     HouseholdSearchForm,
@@ -235,3 +236,24 @@ def priority_view(request: HttpRequest) -> HttpResponse:
             "provinces": geo_selectors.province_list(),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cooperative_create_view(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    communes = selectors.communes_for(actor=request.user, province_id=_province_filter(request))
+    form = CooperativeForm(request.POST or None, communes=communes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cooperative = services.cooperative_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã thêm %(name)s; có thể chọn HTX này trong hồ sơ hộ.")
+                % {"name": cooperative.name},
+            )
+            return redirect("households:list")
+    return render(request, "households/cooperative_form.html", {"form": form})

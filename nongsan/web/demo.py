@@ -251,7 +251,7 @@ def demo_household_seed(*, agent: User) -> Household:
 
 
 @transaction.atomic
-def demo_seed(*, households: int = 2000, seed: int = 1034) -> dict[str, int]:
+def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
     rng = random.Random(seed)
     organisations_seed()
     users = accounts_seed()

@@ -141,3 +141,30 @@ def test_certificate_with_scan_is_added(client, agent, commune):
     )
     assert response.status_code == 302
     assert household.certifications.get().document.name.endswith(".pdf")
+
+
+def test_agent_adds_a_cooperative_and_a_member_household(client, agent, commune):
+    client.force_login(agent)
+    response = client.post(
+        reverse("households:cooperative_create"),
+        {"name": "HTX Na Chi Lăng", "commune": commune.pk, "tax_code": "0100233488"},
+    )
+    assert response.status_code == 302
+    from nongsan.households.models import Cooperative
+
+    cooperative = Cooperative.objects.get()
+    response = client.post(
+        reverse("households:register"), form_data(commune, cooperative=cooperative.pk)
+    )
+    assert response.status_code == 302
+    assert Household.objects.get().cooperative == cooperative
+
+
+def test_cooperative_outside_the_agents_area_is_refused(client, agent):
+    client.force_login(agent)
+    elsewhere = account_factories.commune("Hà Nội", 0)
+    response = client.post(
+        reverse("households:cooperative_create"), {"name": "HTX Khác", "commune": elsewhere.pk}
+    )
+    assert response.status_code == 200
+    assert "commune" in response.context["form"].errors

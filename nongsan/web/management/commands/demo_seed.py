@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = "Load the Vietnamese demo data set (idempotent). Run geo_load first."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--households", type=int, default=2000)
+        parser.add_argument("--households", type=int, default=3000)
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         counts = demo_seed(households=options["households"])
