@@ -62,12 +62,18 @@ def units_loaded(db):
 
     from nongsan.geo.loader import units_load
     from nongsan.geo.models import Commune
-    from nongsan.households.models import ProduceKind
 
     if not Commune.objects.exists():
         units_load()
-    if not ProduceKind.objects.exists():
-        importlib.import_module("nongsan.households.migrations.0002_produce_kinds").load(apps, None)
+    # Reference rows that data migrations seed: (migration module, a model they fill).
+    seeded = [
+        ("nongsan.households.migrations.0002_produce_kinds", "households.ProduceKind"),
+        ("nongsan.catalog.migrations.0002_categories", "catalog.Category"),
+        ("nongsan.catalog.migrations.0003_synonyms", "catalog.Synonym"),
+    ]
+    for module, model in seeded:
+        if not apps.get_model(model).objects.exists():
+            importlib.import_module(module).load(apps, None)
 
 
 SCREENSHOTS = os.path.join(os.path.dirname(__file__), "screenshots")

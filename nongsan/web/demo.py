@@ -13,6 +13,7 @@ from django.db import transaction
 
 from nongsan.accounts import services as accounts_services
 from nongsan.accounts.models import Role, User
+from nongsan.catalog import demo as catalog_demo
 from nongsan.geo import selectors as geo_selectors
 from nongsan.geo.models import Commune, Province
 from nongsan.households import demo as households_demo
@@ -291,7 +292,12 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
         )
         sessions += trained.get("sessions", 0)
         attendances += trained.get("attendances", 0)
+    sellers = list(Household.objects.filter(registered_by=chi_lang_agent))
+    for agent in region_agents_seed():
+        sellers += list(Household.objects.filter(registered_by=agent).order_by("pk")[:25])
+    shops = catalog_demo.catalog_demo_seed(rng=rng, households=sellers, marketplaces=marketplaces)
     return {
+        **{f"catalog_{key}": value for key, value in shops.items()},
         "accounts": len(users),
         "buyer_and_household_accounts_created": created,
         "households": made,

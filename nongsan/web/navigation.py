@@ -15,6 +15,7 @@ class NavItem:
     url_name: str
     roles: frozenset[str] | None = None  # None: everyone signed in
     staff_only: bool = False
+    public: bool = False  # shown to visitors who are not signed in
 
     @property
     def url(self) -> str:
@@ -25,7 +26,12 @@ ALL_ROLES = frozenset(Role.values)
 AREA_STAFF = frozenset({Role.FIELD_AGENT, Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL})
 
 ITEMS: tuple[NavItem, ...] = (
-    NavItem(_("Trang chủ"), "web:home", roles=ALL_ROLES),
+    NavItem(_("Trang chủ"), "web:home", roles=ALL_ROLES, public=True),
+    NavItem(_("Tìm nông sản"), "catalog:search", roles=ALL_ROLES, public=True),
+    NavItem(
+        _("Bán hàng"), "catalog:seller_home", roles=frozenset({Role.HOUSEHOLD, Role.INPUT_SUPPLIER})
+    ),
+    NavItem(_("Kiểm duyệt"), "catalog:moderation", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Hồ sơ hộ"), "households:mine", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Hộ sản xuất"), "households:list", roles=AREA_STAFF),
     NavItem(_("Đăng ký hộ"), "households:register", roles=frozenset({Role.FIELD_AGENT})),
@@ -41,7 +47,7 @@ ITEMS: tuple[NavItem, ...] = (
 
 def items_for(user: object) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
-        return [item for item in ITEMS if item.url_name == "web:home"]
+        return [item for item in ITEMS if item.public]
     role = getattr(user, "role", "")
     return [
         item

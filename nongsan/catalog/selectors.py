@@ -1,0 +1,897 @@
+"""Every read about the catalog.
+
+Buyers' reads are public and see only listed products (published, in an open shop): that flag is
+their scope. Sellers' and operators' reads go through `shop_list_managed` and `moderation_list`,
+which apply the actor's scope in one place each.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from nongsan.accounts.models import Role
+from nongsan.accounts.scope import scope_filter
+from nongsan.catalog import moderation, search
+from nongsan.catalog.models import (
+    Category,
+    Product,
+    ProductPhoto,
+    ProductViewDay,
+    Shop,
+    Synonym,
+)
+from nongsan.geo.models import Commune, Province
+from nongsan.households.models import Certification, Household
+from nongsan.orgs.models import Marketplace
+
+CACHE_SECONDS = 60  # bounds how long another process serves an edited category or synonym list
+CATEGORY_CACHE_KEY = "catalog:categories:v1"
+SYNONYM_CACHE_KEY = "catalog:synonyms:v1"
+# Standards a buyer can filter by; OCOP has its own filter by stars.
+STANDARDS = (
+    Certification.Kind.VIETGAP,
+    Certification.Kind.GLOBALGAP,
+    Certification.Kind.ORGANIC,
+)
+
+
+def _active(actor: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.is_active)
+
+
+def _not_found() -> Http404:
+    return Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
+
+
+# --- Who may do what ----------------------------------------------------------------------------
+
+
+def shop_list_managed(*, actor: Any) -> QuerySet[Shop]:
+    """Shops the actor runs: their own (household, cooperative they manage, supplier account), and
+    for a field agent the household and cooperative shops of the area they serve."""
+    shops = Shop.objects.select_related("marketplace", "commune__province", "household")
+    if not _active(actor):
+        return shops.none()
+    if actor.is_superuser:
+        return shops
+    owned = shops.filter(
+        Q(household__user=actor) | Q(cooperative__manager=actor) | Q(supplier=actor)
+    )
+    if actor.role != Role.FIELD_AGENT:
+        return owned
+    helped = scope_filter(
+        shops.exclude(owner_kind=Shop.OwnerKind.INPUT_SUPPLIER),
+        actor=actor,
+        province="commune__province",
+        commune="commune",
+    )
+    return owned | helped
+
+
+def shop_get_for_manage(*, actor: Any, shop_id: int) -> Shop:
+    try:
+        return shop_list_managed(actor=actor).get(pk=shop_id)
+    except Shop.DoesNotExist as exc:
+        raise _not_found() from exc
+
+
+def may_manage_shop(*, actor: Any, shop: Shop) -> bool:
+    return shop_list_managed(actor=actor).filter(pk=shop.pk).exists()
+
+
+def may_moderate(*, actor: Any, marketplace_id: int) -> bool:
+    """Only the operators of the product's own marketplace moderate it (and superusers)."""
+    if not _active(actor):
+        return False
+    if actor.is_superuser:
+        return True
+    return actor.role == Role.MARKETPLACE_OPERATOR and actor.marketplace_id == marketplace_id
+
+
+def may_open_shop_for(*, actor: Any, commune: Commune) -> bool:
+    """A field agent may open shops for households and cooperatives of the area they serve."""
+    if not _active(actor) or actor.role != Role.FIELD_AGENT:
+        return False
+    return scope_filter(
+        Commune.objects.filter(pk=commune.pk), actor=actor, province="province", commune="pk"
+    ).exists()
+
+
+def households_for_shop(*, actor: Any, query: str = "") -> QuerySet[Household]:
+    """Households a field agent may open a shop for, found by name or phone (none for others)."""
+    if not _active(actor) or actor.role != Role.FIELD_AGENT:
+        return Household.objects.none()
+    households = scope_filter(
+        Household.objects.select_related("commune__province"),
+        actor=actor,
+        province="commune__province",
+        commune="commune",
+    )
+    for word in search.words(query):
+        households = households.filter(head_name_key__contains=word)
+    return households.order_by("head_name_key", "pk")
+
+
+def product_list_managed(
+    *, actor: Any, shop: Shop | None = None, status: str = ""
+) -> QuerySet[Product]:
+    products = Product.objects.filter(shop__in=shop_list_managed(actor=actor).values("pk"))
+    if shop is not None:
+        products = products.filter(shop=shop)
+    if status:
+        products = products.filter(status=status)
+    return products
+
+
+def product_get_for_manage(*, actor: Any, product_id: int) -> Product:
+    try:
+        return (
+            Product.objects.filter(shop__in=shop_list_managed(actor=actor).values("pk"))
+            .select_related("shop__marketplace", "category__parent", "household__commune")
+            .get(pk=product_id)
+        )
+    except Product.DoesNotExist as exc:
+        raise _not_found() from exc
+
+
+def moderation_list(*, actor: Any, status: str = Product.Status.PENDING) -> QuerySet[Product]:
+    """The products an operator reviews: those of their marketplace, oldest request first."""
+    products = scope_filter(Product.objects.all(), actor=actor, marketplace="marketplace")
+    if status:
+        products = products.filter(status=status)
+    return products.order_by("updated_at", "pk")
+
+
+def product_get_for_transition(*, actor: Any, product_id: int) -> Product:
+    """A product the actor sells or moderates (what it may do with it is the service's call)."""
+    product = Product.objects.select_related("shop").filter(pk=product_id).first()
+    if product is None or not (
+        may_moderate(actor=actor, marketplace_id=product.marketplace_id)
+        or may_manage_shop(actor=actor, shop=product.shop)
+    ):
+        raise _not_found()
+    return product
+
+
+def is_operator(*, actor: Any) -> bool:
+    return _active(actor) and (actor.is_superuser or actor.role == Role.MARKETPLACE_OPERATOR)
+
+
+def product_get_for_moderation(*, actor: Any, product_id: int) -> Product:
+    product = _product_detail_queryset().filter(pk=product_id).first()
+    if product is None or not may_moderate(actor=actor, marketplace_id=product.marketplace_id):
+        raise _not_found()
+    return product
+
+
+# --- Public reads -------------------------------------------------------------------------------
+
+
+def marketplace_list() -> QuerySet[Marketplace]:
+    """Marketplaces hosted here, where shops can be opened and browsed."""
+    return Marketplace.objects.filter(is_hosted=True, is_active=True).order_by("name")
+
+
+def listed_products() -> QuerySet[Product]:
+    """What buyers may ever see."""
+    return Product.objects.filter(is_listed=True)
+
+
+def _cover_photo() -> Prefetch:
+    return Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "pk"))
+
+
+def _valid_certifications(today: dt.date | None = None) -> Prefetch:
+    today = today or timezone.localdate()
+    return Prefetch(
+        "certifications",
+        queryset=Certification.objects.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+        ),
+        to_attr="valid_certifications",
+    )
+
+
+def _card_queryset(products: QuerySet[Product]) -> QuerySet[Product]:
+    return products.select_related(
+        "shop", "marketplace", "origin_province", "origin_commune"
+    ).prefetch_related(_cover_photo(), _valid_certifications())
+
+
+def _product_detail_queryset() -> QuerySet[Product]:
+    return with_details(Product.objects.all())
+
+
+def with_details(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Everything a product page or the API shows of each product, fetched in three queries."""
+    return products.select_related(
+        "shop__marketplace",
+        "shop__commune__province",
+        "marketplace",
+        "category__parent",
+        "household",
+        "origin_commune",
+        "origin_province",
+    ).prefetch_related(_cover_photo(), _valid_certifications())
+
+
+@dataclass(frozen=True)
+class ProductView:
+    product: Product
+    can_manage: bool
+    can_moderate: bool
+
+    @property
+    def is_preview(self) -> bool:
+        return not self.product.is_listed
+
+
+def product_get_for_view(*, actor: Any, product_id: int) -> ProductView:
+    """A product page: buyers see listed products only; its sellers and moderators see it in any
+    state (as a preview)."""
+    product = _product_detail_queryset().filter(pk=product_id).first()
+    if product is None:
+        raise _not_found()
+    can_moderate = may_moderate(actor=actor, marketplace_id=product.marketplace_id)
+    can_manage = _active(actor) and may_manage_shop(actor=actor, shop=product.shop)
+    if not product.is_listed and not (can_manage or can_moderate):
+        raise _not_found()
+    return ProductView(product, can_manage=can_manage, can_moderate=can_moderate)
+
+
+def product_get_public(*, product_id: int) -> Product:
+    product = _product_detail_queryset().filter(pk=product_id, is_listed=True).first()
+    if product is None:
+        raise _not_found()
+    return product
+
+
+def shop_get_public(*, slug: str) -> Shop:
+    shop = (
+        Shop.objects.select_related("marketplace", "commune__province", "household", "cooperative")
+        .filter(slug=slug, is_active=True, marketplace__is_active=True)
+        .first()
+    )
+    if shop is None:
+        raise _not_found()
+    return shop
+
+
+def shop_list_public(*, marketplace: Marketplace | None = None) -> QuerySet[Shop]:
+    shops = Shop.objects.filter(is_active=True, marketplace__is_active=True).select_related(
+        "marketplace", "commune__province"
+    )
+    if marketplace is not None:
+        shops = shops.filter(marketplace=marketplace)
+    return shops.order_by("name", "pk")
+
+
+def shop_certifications(*, shop: Shop, today: dt.date | None = None) -> list[Certification]:
+    """The valid certificates behind the shop: its household's, or its cooperative members'."""
+    today = today or timezone.localdate()
+    certifications = Certification.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+    if shop.household_id:
+        certifications = certifications.filter(household_id=shop.household_id)
+    elif shop.cooperative_id:
+        certifications = certifications.filter(household__cooperative_id=shop.cooperative_id)
+    else:
+        return []
+    return list(certifications.order_by("kind", "-valid_until"))
+
+
+def shop_products_public(*, shop: Shop) -> QuerySet[Product]:
+    return _card_queryset(listed_products().filter(shop=shop)).order_by("-pk")
+
+
+def certifications_usable(
+    *, household: Household | None, today: dt.date | None = None
+) -> QuerySet[Certification]:
+    """The certificates a product of `household` may show: the household's, still valid."""
+    if household is None:
+        return Certification.objects.none()
+    today = today or timezone.localdate()
+    return Certification.objects.filter(household=household).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+
+
+# --- Categories and synonyms --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    id: int
+    slug: str
+    name: str
+    kind: str
+    parent_id: int | None
+    keywords: tuple[str, ...]
+    shelf_life_hours: int | None
+    requires_registration: bool
+    children: list["CategoryNode"] = field(default_factory=list)
+
+    @property
+    def subtree_ids(self) -> list[int]:
+        ids = [self.id]
+        for child in self.children:
+            ids += child.subtree_ids
+        return ids
+
+
+@dataclass(frozen=True)
+class CategoryTree:
+    roots: list[CategoryNode]
+    by_id: Mapping[int, CategoryNode]
+    by_slug: Mapping[str, CategoryNode]
+
+    def roots_of(self, kind: str) -> list[CategoryNode]:
+        return [root for root in self.roots if root.kind == kind]
+
+    def ancestors(self, node: CategoryNode) -> list[CategoryNode]:
+        chain = []
+        while node.parent_id is not None:
+            node = self.by_id[node.parent_id]
+            chain.append(node)
+        return chain[::-1]
+
+
+def category_tree() -> CategoryTree:
+    """The active categories as a tree, read once a minute per process at most."""
+    rows = cache.get(CATEGORY_CACHE_KEY)
+    if rows is None:
+        rows = list(
+            Category.objects.filter(is_active=True)
+            .order_by("position", "name")
+            .values_list(
+                "id",
+                "slug",
+                "name",
+                "kind",
+                "parent_id",
+                "keywords",
+                "shelf_life_hours",
+                "requires_registration",
+            )
+        )
+        cache.set(CATEGORY_CACHE_KEY, rows, CACHE_SECONDS)
+    by_id: dict[int, CategoryNode] = {}
+    for pk, slug, name, kind, parent_id, keywords, hours, registration in rows:
+        phrases = tuple(" ".join(search.words(k)) for k in keywords.split(",") if search.words(k))
+        by_id[pk] = CategoryNode(pk, slug, name, kind, parent_id, phrases, hours, registration)
+    roots = []
+    for node in by_id.values():
+        parent = by_id.get(node.parent_id) if node.parent_id is not None else None
+        if parent is not None:
+            parent.children.append(node)
+        elif node.parent_id is None:
+            roots.append(node)
+    return CategoryTree(roots, by_id, {node.slug: node for node in by_id.values()})
+
+
+def category_get(*, slug: str) -> Category:
+    category = Category.objects.filter(slug=slug, is_active=True).select_related("parent").first()
+    if category is None:
+        raise _not_found()
+    return category
+
+
+def category_list(*, kind: str = "") -> QuerySet[Category]:
+    categories = Category.objects.filter(is_active=True).select_related("parent")
+    if kind:
+        categories = categories.filter(kind=kind)
+    return categories.order_by("parent__position", "position", "name")
+
+
+def category_shelf_life_hours(*, category: Category) -> int | None:
+    """The category's default shelf life, or its nearest ancestor's."""
+    tree = category_tree()
+    node: CategoryNode | None = tree.by_id.get(category.pk)
+    while node is not None:
+        if node.shelf_life_hours is not None:
+            return node.shelf_life_hours
+        node = tree.by_id.get(node.parent_id) if node.parent_id is not None else None
+    return category.shelf_life_hours
+
+
+def category_requires_registration(*, category: Category) -> bool:
+    tree = category_tree()
+    node = tree.by_id.get(category.pk)
+    if node is None:
+        return category.requires_registration
+    return node.requires_registration or any(a.requires_registration for a in tree.ancestors(node))
+
+
+def category_guess(*, name: str, kind: str = "") -> Category | None:
+    """The category a product name suggests ("Vải thiều Lục Ngạn" -> "Vải, nhãn, chôm chôm").
+
+    A category scores the name words its keywords and its ancestors' keywords cover; among equal
+    scores the deeper one wins, then the one earlier in the tree.
+    """
+    name_key = f" {' '.join(search.words(name))} "
+    tree = category_tree()
+
+    def own(node: CategoryNode) -> int:
+        return sum(len(k.split()) for k in node.keywords if f" {k} " in name_key)
+
+    best: tuple[int, int, int] | None = None
+    best_id: int | None = None
+    order = 0
+    stack = list(reversed(tree.roots))
+    while stack:
+        node = stack.pop()
+        stack.extend(reversed(node.children))
+        order += 1
+        if (kind and node.kind != kind) or not own(node):
+            continue
+        ancestors = tree.ancestors(node)
+        rank = (own(node) + sum(own(a) for a in ancestors), len(ancestors), -order)
+        if best is None or rank > best:
+            best, best_id = rank, node.id
+    return Category.objects.filter(pk=best_id).first() if best_id is not None else None
+
+
+def synonym_index() -> dict[str, search.SynonymGroup]:
+    rows = cache.get(SYNONYM_CACHE_KEY)
+    if rows is None:
+        rows = list(Synonym.objects.values_list("words", "is_classifier"))
+        cache.set(SYNONYM_CACHE_KEY, rows, CACHE_SECONDS)
+    return search.synonym_index(search.groups_from_rows(rows))
+
+
+def parse_query(text: str) -> search.ParsedQuery:
+    return search.parse_query(text, synonyms=synonym_index())
+
+
+# --- Search and browse --------------------------------------------------------------------------
+
+
+class Sort:
+    RELEVANCE = "lien-quan"
+    NEWEST = "moi-nhat"
+    PRICE_ASC = "gia-tang"
+    PRICE_DESC = "gia-giam"
+
+    CHOICES = (
+        (RELEVANCE, _lazy("Liên quan nhất")),
+        (NEWEST, _lazy("Mới đăng")),
+        (PRICE_ASC, _lazy("Giá thấp đến cao")),
+        (PRICE_DESC, _lazy("Giá cao đến thấp")),
+    )
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    query: str = ""
+    category: Category | None = None
+    province: Province | None = None
+    standard: str = ""
+    ocop_min: int | None = None  # 0: any OCOP rating
+    price_min: int | None = None
+    price_max: int | None = None
+    in_season: bool = False
+    marketplace: Marketplace | None = None
+    shop: Shop | None = None
+    kind: str = ""
+    sort: str = ""
+
+
+def month_day(day: dt.date) -> int:
+    return day.month * 100 + day.day
+
+
+def in_season_condition(day: dt.date) -> Q:
+    """Seasonal products whose yearly season holds `day`, including seasons over the new year."""
+    today = month_day(day)
+    same_year = Q(season_start__lte=F("season_end")) & Q(
+        season_start__lte=today, season_end__gte=today
+    )
+    over_new_year = Q(season_start__gt=F("season_end")) & (
+        Q(season_start__lte=today) | Q(season_end__gte=today)
+    )
+    return same_year | over_new_year
+
+
+# --- Text matching ------------------------------------------------------------------------------
+#
+# A search is answered from the postings (ProductWord, see search.py) tier by tier, each tier a
+# set of product ids built with SQL set operations from the postings' primary key, read
+# index-only, newest first; only the products of the page are read from the product table.
+# Tiers, best first:
+#   0. every term in the name, spelt with the marks the buyer typed (when they typed marks);
+#   1. every term in the name;
+#   2. every term in the name or the origin (commune, province);
+#   3. every term anywhere: the shop's name and the description too.
+# Filters that postings hold (category, province, month of the season, OCOP) are intersected
+# into every tier, so a set stays small before any product row is read.
+
+_POSTINGS = "SELECT product_id FROM catalog_productword WHERE "
+# Tier -> the fields its terms may come from (None: any).
+_TIER_FIELDS: tuple[int | None, ...] = (search.Field.NAME, search.Field.NAME, search.Field.ORIGIN)
+
+
+def _word_sql(term: search.Term, *, words: Sequence[str], upto: int | None) -> tuple[str, list]:
+    """Postings holding `words` (all of them) within the fields up to `upto`."""
+    scope = "" if upto is None else " AND field <= %s"
+    scope_params = [] if upto is None else [upto]
+    selects: list[str] = []
+    params: list[Any] = []
+    for word in words:
+        if term.prefix:  # a range of the btree: every word starting so
+            selects.append(f"{_POSTINGS}word >= %s AND word < %s{scope}")
+            params += [word, word[:-1] + chr(ord(word[-1]) + 1), *scope_params]
+        else:
+            selects.append(f"{_POSTINGS}word = %s{scope}")
+            params += [word, *scope_params]
+    if len(selects) == 1:
+        return selects[0], params
+    return f"SELECT product_id FROM ({' INTERSECT '.join(selects)}) AS phrase", params
+
+
+def _term_sql(term: search.Term, *, upto: int | None, exact: bool) -> tuple[str, list[Any]]:
+    """Products holding the term or one of its synonyms (a phrase: all its words)."""
+    phrases = term.alternatives(exact=exact)
+    singles = [p for p in phrases if " " not in p]
+    parts: list[tuple[str, list[Any]]] = []
+    if singles and not term.prefix:
+        scope = "" if upto is None else " AND field <= %s"
+        marks = ", ".join(["%s"] * len(singles))
+        parts.append(
+            (f"{_POSTINGS}word IN ({marks}){scope}", [*singles, *([] if upto is None else [upto])])
+        )
+    elif singles:
+        parts.append(_word_sql(term, words=singles, upto=upto))
+    parts += [_word_sql(term, words=p.split(), upto=upto) for p in phrases if " " in p]
+    return " UNION ".join(sql for sql, _ in parts), [x for _, params in parts for x in params]
+
+
+def _all_of(sets: Sequence[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    if len(sets) == 1:
+        return sets[0]
+    sql = " INTERSECT ".join(
+        f"SELECT product_id FROM ({s}) AS t{i}" for i, (s, _) in enumerate(sets)
+    )
+    return sql, [x for _, params in sets for x in params]
+
+
+def _filter_tokens(filters: "ProductFilters", today: dt.date) -> list[str]:
+    """The filters that postings hold too."""
+    tokens = []
+    if filters.category is not None:
+        tokens.append(search.category_token(filters.category.pk))
+    if filters.province is not None:
+        tokens.append(search.province_token(filters.province.pk))
+    if filters.in_season:
+        tokens.append(search.month_token(today.month))
+    if filters.ocop_min is not None:
+        tokens.append(search.ocop_token(max(3, min(filters.ocop_min, 5))))
+    return tokens
+
+
+def _tier_sets(
+    parsed: search.ParsedQuery, tokens: Sequence[str] = ()
+) -> list[tuple[str, list[Any]]]:
+    """The id sets of the tiers (see above), each holding every term and filter token; each set
+    holds the sets of the tiers before it."""
+    extra = [(f"{_POSTINGS}word = %s", [token]) for token in tokens]
+    tiers = []
+    for rank, upto in enumerate((*_TIER_FIELDS, None)):
+        if rank == 0 and not parsed.has_marks:
+            continue
+        terms = [_term_sql(t, upto=upto, exact=rank == 0) for t in parsed.required]
+        tiers.append((rank, _all_of([*terms, *extra])))
+    return [tier for _rank, tier in tiers]
+
+
+def _in(id_set: tuple[str, list[Any]]) -> Q:
+    return Q(pk__in=RawSQL(*id_set))
+
+
+def _filtered(filters: ProductFilters, today: dt.date) -> QuerySet[Product]:
+    """Listed products passing every filter but the words."""
+    products = listed_products()
+    if filters.category is not None:
+        node = category_tree().by_id.get(filters.category.pk)
+        ids = node.subtree_ids if node else [filters.category.pk]
+        products = products.filter(category_id__in=ids)
+    if filters.kind:
+        products = products.filter(category__kind=filters.kind)
+    if filters.province is not None:
+        products = products.filter(origin_province=filters.province)
+    if filters.marketplace is not None:
+        products = products.filter(marketplace=filters.marketplace)
+    if filters.shop is not None:
+        products = products.filter(shop=filters.shop)
+    if filters.standard:
+        valid = Certification.objects.filter(products=OuterRef("pk"), kind=filters.standard).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+        )
+        products = products.filter(Exists(valid))
+    if filters.ocop_min is not None:
+        products = products.filter(ocop_stars__gte=max(filters.ocop_min, 3))
+    if filters.price_min is not None:
+        products = products.filter(price__gte=filters.price_min)
+    if filters.price_max is not None:
+        products = products.filter(price__lte=filters.price_max)
+    if filters.in_season:
+        products = products.filter(in_season_condition(today))
+    return products
+
+
+def _sorted(products: QuerySet[Product], sort: str) -> QuerySet[Product]:
+    if sort == Sort.PRICE_ASC:
+        return products.order_by("price", "-pk")
+    if sort == Sort.PRICE_DESC:
+        return products.order_by("-price", "-pk")
+    return products.order_by("-pk")
+
+
+def _parsed(filters: ProductFilters) -> search.ParsedQuery:
+    if not filters.query:
+        return search.ParsedQuery(terms=(), raw="")
+    return parse_query(filters.query)
+
+
+def _search(
+    parsed: search.ParsedQuery, filters: ProductFilters, today: dt.date
+) -> QuerySet[Product]:
+    products = _filtered(filters, today)
+    if not parsed:
+        return _sorted(products, filters.sort)
+    tiers = _tier_sets(parsed, _filter_tokens(filters, today))
+    products = products.filter(_in(tiers[-1]))
+    sort = filters.sort or Sort.RELEVANCE
+    if sort != Sort.RELEVANCE:
+        return _sorted(products, sort)
+    first_rank = 0 if parsed.has_marks else 1
+    relevance = Case(
+        *(When(_in(tier), then=Value(first_rank + n)) for n, tier in enumerate(tiers[:-1])),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return products.annotate(relevance=relevance).order_by("relevance", "-pk")
+
+
+def product_search(*, filters: ProductFilters, today: dt.date | None = None) -> QuerySet[Product]:
+    """Listed products matching the words and filters, in one query, ordered as asked: by
+    relevance (the tiers above, newest first in each) when words were typed, else newest.
+
+    `search_page` returns the same products in the same order, reading a page at a time.
+    """
+    return _search(_parsed(filters), filters, today or timezone.localdate())
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    products: list[Product]
+    number: int
+    has_next: bool
+    per_page: int
+    # The last word was read as the start of a word ("vai thi"), as nothing matched it whole.
+    completed_last_word: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+MAX_PAGE = 40
+
+
+def _page_ids(
+    parsed: search.ParsedQuery,
+    *,
+    filters: ProductFilters,
+    today: dt.date,
+    start: int,
+    wanted: int,
+) -> list[int]:
+    """Ids of the results from `start`, `wanted` of them at most, in product_search's order."""
+    sort = filters.sort or (Sort.RELEVANCE if parsed else Sort.NEWEST)
+    if not parsed or sort != Sort.RELEVANCE:
+        found = _search(parsed, filters, today).values_list("pk", flat=True)
+        return list(found[start : start + wanted])
+    products = _filtered(filters, today)
+    ids: list[int] = []
+    needed = start + wanted
+    earlier: tuple[str, list[Any]] | None = None
+    for tier in _tier_sets(parsed, _filter_tokens(filters, today)):
+        candidates = products.filter(_in(tier))
+        if earlier is not None:
+            candidates = candidates.exclude(_in(earlier))
+        ids += candidates.order_by("-pk").values_list("pk", flat=True)[: needed - len(ids)]
+        if len(ids) >= needed:
+            break
+        earlier = tier
+    return ids[start:needed]
+
+
+def search_page(
+    *,
+    filters: ProductFilters,
+    page: int = 1,
+    per_page: int = 24,
+    today: dt.date | None = None,
+) -> SearchPage:
+    """One page of results, read a page at a time: a national catalog holds millions."""
+    today = today or timezone.localdate()
+    page = min(max(page, 1), MAX_PAGE)
+    parsed = _parsed(filters)
+    start = (page - 1) * per_page
+    ids = _page_ids(parsed, filters=filters, today=today, start=start, wanted=per_page + 1)
+    completed = False
+    if not ids and page == 1 and parsed:
+        unfinished = parsed.with_last_word_as_prefix()
+        if unfinished is not None:
+            ids = _page_ids(unfinished, filters=filters, today=today, start=0, wanted=per_page + 1)
+            completed = bool(ids)
+    found = {p.pk: p for p in _card_queryset(Product.objects.filter(pk__in=ids))} if ids else {}
+    rows = with_flags((found[pk] for pk in ids if pk in found), today=today)
+    return SearchPage(
+        products=rows[:per_page],
+        number=page,
+        has_next=len(rows) > per_page and not completed,
+        per_page=per_page,
+        completed_last_word=completed,
+    )
+
+
+def products_in_season(*, today: dt.date | None = None, limit: int = 8) -> list[Product]:
+    """Seasonal produce in season now, in stock or open for pre-order: the home page block."""
+    today = today or timezone.localdate()
+    products = (
+        listed_products()
+        .filter(in_season_condition(today), category__kind=Category.Kind.PRODUCE)
+        .filter(Q(stock__gt=0) | Q(preorder_enabled=True))
+        .order_by("-pk")
+    )
+    return with_flags(_card_queryset(products)[:limit], today=today)
+
+
+def with_flags(products: Iterable[Product], *, today: dt.date | None = None) -> list[Product]:
+    """Products with `in_season` and `preorder_open` set, for cards and badges."""
+    today = today or timezone.localdate()
+    rows = list(products)
+    for product in rows:
+        product.in_season = in_season_now(product=product, today=today)  # type: ignore[attr-defined]
+        product.preorder_open = preorder_open(product=product, today=today)  # type: ignore[attr-defined]
+    return rows
+
+
+def province_list_with_products() -> QuerySet[Province]:
+    """Provinces with something listed, for browsing by origin."""
+    return Province.objects.filter(
+        Exists(listed_products().filter(origin_province=OuterRef("pk")))
+    ).order_by("key")
+
+
+def province_get(*, code: str) -> Province:
+    province = Province.objects.filter(code=code).first()
+    if province is None:
+        raise _not_found()
+    return province
+
+
+# --- Seller figures -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductStats:
+    views_total: int
+    views_7_days: int
+    orders: int
+
+
+def product_stats(
+    *, products: Sequence[Product], today: dt.date | None = None
+) -> dict[int, ProductStats]:
+    """Views (all time and the last 7 days) and orders per product, in one query."""
+    today = today or timezone.localdate()
+    ids = [p.pk for p in products]
+    week_ago = today - dt.timedelta(days=6)
+    views: dict[int, tuple[int, int]] = {
+        product_id: (total or 0, week or 0)
+        for product_id, total, week in ProductViewDay.objects.filter(product_id__in=ids)
+        .values("product_id")
+        .annotate(
+            total=Sum("count"),
+            week=Sum(Case(When(day__gte=week_ago, then=F("count")), default=Value(0))),
+        )
+        .values_list("product_id", "total", "week")
+    }
+    return {
+        p.pk: ProductStats(
+            views_total=views.get(p.pk, (0, 0))[0],
+            views_7_days=views.get(p.pk, (0, 0))[1],
+            orders=product_order_count(product=p),
+        )
+        for p in products
+    }
+
+
+def product_order_count(*, product: Product) -> int:
+    """Orders of a product. The orders service keeps `order_count` current as orders are placed;
+    reading through here lets it change how it counts without touching the pages."""
+    return product.order_count
+
+
+def status_history(*, product: Product) -> QuerySet[Any]:
+    return product.status_changes.select_related("actor").order_by("at", "pk")
+
+
+def shop_status_counts(*, shops: Iterable[Shop]) -> dict[int, dict[str, int]]:
+    """Products per status for each shop (the seller's overview)."""
+    counts: dict[int, dict[str, int]] = {shop.pk: {} for shop in shops}
+    rows = (
+        Product.objects.filter(shop_id__in=list(counts))
+        .values_list("shop_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for shop_id, status, n in rows:
+        counts[shop_id][status] = n
+    return counts
+
+
+# --- One product's state, for its pages ---------------------------------------------------------
+
+
+def in_season_now(*, product: Product, today: dt.date | None = None) -> bool:
+    """Seasonal and in season today (all-year products are not "in season")."""
+    if product.season_start is None or product.season_end is None:
+        return False
+    day = month_day(today or timezone.localdate())
+    if product.season_start <= product.season_end:
+        return product.season_start <= day <= product.season_end
+    return day >= product.season_start or day <= product.season_end
+
+
+def preorder_open(*, product: Product, today: dt.date | None = None) -> bool:
+    """Pre-orders are taken until the harvest starts, while some expected yield is left."""
+    today = today or timezone.localdate()
+    return bool(
+        product.preorder_enabled
+        and product.available_from is not None
+        and today < product.available_from
+        and product.expected_yield
+    )
+
+
+def category_path(*, category_id: int) -> list[CategoryNode]:
+    """The category and its ancestors, root first (breadcrumbs)."""
+    tree = category_tree()
+    node = tree.by_id.get(category_id)
+    return [*tree.ancestors(node), node] if node is not None else []
+
+
+def seller_actions(*, product: Product) -> list[str]:
+    """What the seller may do next with the product's status: "submit", "withdraw"."""
+    return moderation.actions_for(product.status, moderation.By.OWNER)
+
+
+def operator_actions(*, product: Product) -> list[str]:
+    """What the operator may do: "approve", "refuse", "hide", "restore"."""
+    return moderation.actions_for(product.status, moderation.By.OPERATOR)

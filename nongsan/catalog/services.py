@@ -1,0 +1,897 @@
+"""Every write about the catalog: shops, products, photos, moderation, stock, views, word lists."""
+
+import datetime as dt
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from nongsan.accounts.models import Role, User
+from nongsan.catalog import images, moderation, search, selectors
+from nongsan.catalog.models import (
+    Category,
+    Product,
+    ProductPhoto,
+    ProductStatusChange,
+    ProductViewDay,
+    ProductWord,
+    Shop,
+    Synonym,
+)
+from nongsan.core.errors import ApplicationError
+from nongsan.core.text import normalize
+from nongsan.geo.models import Commune
+from nongsan.households import services as households_services
+from nongsan.households.models import Certification, Cooperative, Household, Milestone
+from nongsan.orgs.models import Marketplace
+
+Status = Product.Status
+MAX_PHOTOS = 8
+MAX_PRICE = 10_000_000_000  # 10 tỉ đồng: beyond any single farm product or input
+MAX_QUANTITY = Decimal("999999999")
+
+
+def _forbidden(message: str) -> ApplicationError:
+    return ApplicationError(message, code="forbidden")
+
+
+def _check_manage(*, actor: User, shop: Shop) -> None:
+    if not selectors.may_manage_shop(actor=actor, shop=shop):
+        raise _forbidden("Bạn không quản lý gian hàng này.")
+
+
+# --- Shops --------------------------------------------------------------------------------------
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(" ".join(search.words(name)))[:120] or "gian-hang"
+    slug, n = base, 1
+    while Shop.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _clean_text(text: str | None) -> str:
+    """Free text as stored: NFC, no trailing spaces, at most one blank line in a row."""
+    lines = [line.rstrip() for line in unicodedata.normalize("NFC", text or "").splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def _clean_name(name: str, *, field: str = "name", max_length: int = 120) -> str:
+    name = normalize(name)
+    if not name:
+        raise ApplicationError("Tên đang để trống.", field=field)
+    if len(name) > max_length:
+        raise ApplicationError(f"Tên dài quá {max_length} ký tự.", field=field)
+    return name
+
+
+@transaction.atomic
+def shop_open(
+    *,
+    actor: User,
+    marketplace: Marketplace,
+    name: str,
+    story: str = "",
+    household: Household | None = None,
+    cooperative: Cooperative | None = None,
+    commune: Commune | None = None,
+    preorder_allocation: str = Shop.PreorderAllocation.FIRST_COME,
+) -> Shop:
+    """Open a shop on a marketplace for a household, a cooperative or the actor as input supplier.
+
+    Without an owner given, a household account opens its own household's shop and an input
+    supplier account its own. Opening a household's first shop on a marketplace records its
+    "shop opened" milestone there. A cooperative's members get theirs when a product they supply
+    is first published (see `product_transition`): being a member is not yet selling.
+    """
+    if not (marketplace.is_hosted and marketplace.is_active):
+        raise ApplicationError(
+            f"Không mở được gian hàng trên {marketplace.name} từ nền tảng này.", field="marketplace"
+        )
+    if household is not None and cooperative is not None:
+        raise ApplicationError("Gian hàng thuộc một hộ hoặc một HTX, không phải cả hai.")
+    if household is None and cooperative is None:
+        if actor.role == Role.INPUT_SUPPLIER:
+            owner_kind = Shop.OwnerKind.INPUT_SUPPLIER
+        else:
+            household = Household.objects.filter(user=actor).first()
+            if household is None:
+                raise ApplicationError(
+                    "Tài khoản của bạn chưa gắn với hồ sơ hộ nào; hãy nhờ cán bộ hỗ trợ.",
+                    field="household",
+                )
+    if household is not None:
+        owner_kind = Shop.OwnerKind.HOUSEHOLD
+        allowed = household.user_id == actor.pk or selectors.may_open_shop_for(
+            actor=actor, commune=household.commune
+        )
+        commune = household.commune
+        taken = Shop.objects.filter(marketplace=marketplace, household=household)
+        whose = "Hộ này"
+    elif cooperative is not None:
+        owner_kind = Shop.OwnerKind.COOPERATIVE
+        allowed = cooperative.manager_id == actor.pk or selectors.may_open_shop_for(
+            actor=actor, commune=cooperative.commune
+        )
+        commune = cooperative.commune
+        taken = Shop.objects.filter(marketplace=marketplace, cooperative=cooperative)
+        whose = "HTX này"
+    else:
+        allowed = actor.role == Role.INPUT_SUPPLIER
+        if commune is None:
+            raise ApplicationError("Chọn xã/phường nơi đặt cửa hàng.", field="commune")
+        taken = Shop.objects.filter(marketplace=marketplace, supplier=actor)
+        whose = "Bạn"
+    if not (allowed or actor.is_superuser):
+        raise _forbidden("Bạn không được mở gian hàng cho hộ hoặc HTX này.")
+    if taken.exists():
+        raise ApplicationError(
+            f"{whose} đã có gian hàng trên {marketplace.name}.",
+            field="marketplace",
+            code="duplicate",
+        )
+    now = timezone.now()
+    shop = Shop(
+        marketplace=marketplace,
+        owner_kind=owner_kind,
+        household=household,
+        cooperative=cooperative,
+        supplier=actor if owner_kind == Shop.OwnerKind.INPUT_SUPPLIER else None,
+        name=_clean_name(name),
+        slug=_unique_slug(name),
+        story=_clean_text(story),
+        commune=commune,
+        preorder_allocation=preorder_allocation,
+        opened_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    shop.full_clean()
+    try:
+        with transaction.atomic():
+            shop.save()
+    except IntegrityError as exc:  # the same shop opened a moment ago
+        raise ApplicationError(
+            f"{whose} vừa mở gian hàng trên {marketplace.name}.",
+            field="marketplace",
+            code="duplicate",
+        ) from exc
+    if household is not None:
+        households_services.milestone_record(
+            household=household,
+            kind=Milestone.Kind.SHOP_OPENED,
+            marketplace=marketplace,
+            achieved_at=now,
+            source="catalog",
+        )
+    return shop
+
+
+@transaction.atomic
+def shop_update(
+    *,
+    actor: User,
+    shop: Shop,
+    name: str | None = None,
+    story: str | None = None,
+    preorder_allocation: str | None = None,
+) -> Shop:
+    _check_manage(actor=actor, shop=shop)
+    renamed = name is not None and normalize(name) != shop.name
+    if name is not None:
+        shop.name = _clean_name(name)
+    if story is not None:
+        shop.story = _clean_text(story)
+    if preorder_allocation is not None:
+        shop.preorder_allocation = preorder_allocation
+    shop.updated_at = timezone.now()
+    shop.full_clean()
+    shop.save()
+    if renamed:  # the shop's name is among its products' words
+        products_reindex(products=Product.objects.filter(shop=shop))
+    return shop
+
+
+@transaction.atomic
+def shop_set_active(*, actor: User, shop: Shop, is_active: bool, reason: str = "") -> Shop:
+    """The marketplace operator closes a shop (its products leave the listings) or reopens it."""
+    if not selectors.may_moderate(actor=actor, marketplace_id=shop.marketplace_id):
+        raise _forbidden("Chỉ người vận hành sàn của gian hàng mới đóng hoặc mở lại được.")
+    reason = normalize(reason)
+    if not is_active and not reason:
+        raise ApplicationError("Cần ghi lý do tạm đóng gian hàng.", field="reason")
+    Shop.objects.filter(pk=shop.pk).update(
+        is_active=is_active, closed_reason="" if is_active else reason, updated_at=timezone.now()
+    )
+    published = Product.objects.filter(shop=shop, status=Status.PUBLISHED)
+    published.update(is_listed=is_active)
+    postings_sync(product_ids=list(published.values_list("pk", flat=True)))
+    shop.refresh_from_db()
+    return shop
+
+
+# --- Products -----------------------------------------------------------------------------------
+
+
+def parse_quantity(text: str) -> Decimal:
+    """A quantity typed the Vietnamese way or the English way: "2,5", "2.5", "1.200" (one
+    thousand two hundred), "1.200,5", "1,200.5". Raises InvalidOperation."""
+    text = text.strip().replace(" ", "")
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):  # 1.200,5
+            text = text.replace(".", "").replace(",", ".")
+        else:  # 1,200.5
+            text = text.replace(",", "")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    elif text.count(".") > 1 or text.count(",") > 1:  # 1.200.000 or 1,200,000
+        text = text.replace(".", "").replace(",", "")
+    elif text.count(".") == 1:
+        whole, fraction = text.split(".")
+        if len(fraction) == 3 and whole.lstrip("-") not in ("", "0"):  # 1.200 is thousands
+            text = whole + fraction
+    return Decimal(text)
+
+
+def _decimal(value: Any, *, field: str, label: str) -> Decimal:
+    try:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            number = Decimal(value)
+        else:
+            number = parse_quantity(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ApplicationError(f"{label} phải là một số, ví dụ 2,5.", field=field) from exc
+    if not number.is_finite():
+        raise ApplicationError(f"{label} phải là một số, ví dụ 2,5.", field=field)
+    return number
+
+
+def _quantity(
+    value: Any, *, field: str, label: str, whole: bool, positive: bool = False
+) -> Decimal:
+    number = _decimal(value, field=field, label=label)
+    if number < 0 or (positive and number == 0):
+        raise ApplicationError(
+            f"{label} phải lớn hơn 0." if positive else f"{label} không được âm.", field=field
+        )
+    if number > MAX_QUANTITY:
+        raise ApplicationError(f"{label} quá lớn.", field=field)
+    if whole and number != number.to_integral_value():
+        raise ApplicationError(
+            f"{label} phải là số nguyên với hàng bán theo cái, quả, hộp, bao...", field=field
+        )
+    if number != number.quantize(Decimal("0.001")):
+        raise ApplicationError(f"{label} chỉ lấy đến 3 chữ số thập phân.", field=field)
+    return number.quantize(Decimal("0.001"))
+
+
+def _price(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApplicationError("Giá phải là số đồng, ví dụ 45000.", field="price")
+    if value <= 0:
+        raise ApplicationError("Giá phải lớn hơn 0 đồng.", field="price")
+    if value > MAX_PRICE:
+        raise ApplicationError("Giá quá lớn, hãy kiểm tra lại.", field="price")
+    return value
+
+
+@dataclass(frozen=True)
+class Season:
+    start: int | None
+    end: int | None
+
+
+def season_of(available_from: dt.date | None, available_to: dt.date | None) -> Season:
+    """The yearly season (month*100+day) of a harvest window; None when it covers a whole year."""
+    if available_from is None or available_to is None:
+        return Season(None, None)
+    if (available_to - available_from).days >= 365:
+        return Season(None, None)
+    return Season(selectors.month_day(available_from), selectors.month_day(available_to))
+
+
+def _supplying_household(*, shop: Shop, household: Household | None) -> Household | None:
+    if shop.owner_kind == Shop.OwnerKind.HOUSEHOLD:
+        if household is not None and household.pk != shop.household_id:
+            raise ApplicationError(
+                "Sản phẩm của gian hàng hộ do chính hộ cung cấp.", field="household"
+            )
+        return shop.household
+    if shop.owner_kind == Shop.OwnerKind.COOPERATIVE:
+        if household is None:
+            raise ApplicationError(
+                "Chọn hộ thành viên HTX cung cấp sản phẩm này.", field="household"
+            )
+        if household.cooperative_id != shop.cooperative_id:
+            raise ApplicationError(
+                f"Hộ {household.head_name} không phải thành viên của HTX.", field="household"
+            )
+        return household
+    if household is not None:
+        raise ApplicationError("Gian hàng vật tư không ghi hộ cung cấp.", field="household")
+    return None
+
+
+def postings_sync(*, product_ids: Sequence[int]) -> int:
+    """Rewrite the search postings of these products: their words if listed, nothing if not.
+
+    Called by every service that lists, unlists or changes the words of a product; returns the
+    number of postings written. Category names are not words of a product: "Dứa, thanh long,
+    dưa" would make every melon a pineapple; buyers browse or filter by category instead.
+    """
+    ids = sorted(set(product_ids))
+    ProductWord.objects.filter(product_id__in=ids).delete()
+    tree = selectors.category_tree()
+    rows = []
+    listed = (
+        Product.objects.filter(pk__in=ids, is_listed=True)
+        .select_related("origin_commune", "origin_province", "shop")
+        .order_by("pk")
+    )
+    for product in listed:
+        node = tree.by_id.get(product.category_id)
+        categories = [product.category_id] + (
+            [a.id for a in tree.ancestors(node)] if node is not None else []
+        )
+        season = (
+            (product.season_start, product.season_end)
+            if product.season_start is not None and product.season_end is not None
+            else None
+        )
+        tokens = search.posting_tokens(
+            name=product.name,
+            origin=(product.origin_commune.short_name, product.origin_province.short_name),
+            other=(product.shop.name, product.description),
+            category_ids=categories,
+            province_id=product.origin_province_id,
+            season=season,
+            ocop_stars=product.ocop_stars,
+        )
+        rows += [
+            ProductWord(word=word, field=field, product=product) for word, field in tokens.items()
+        ]
+    ProductWord.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "category",
+        "unit",
+        "unit_weight_kg",
+        "price",
+        "stock",
+        "min_order",
+        "order_step",
+        "available_from",
+        "available_to",
+        "preorder_enabled",
+        "expected_yield",
+        "shelf_life_hours",
+        "registration_number",
+        "origin_commune",
+        "household",
+    }
+)
+
+
+def _apply(
+    product: Product,
+    *,
+    changes: Mapping[str, Any],
+    certifications: Sequence[Certification] | None,
+    today: dt.date,
+) -> list[Certification] | None:
+    """Set `changes` on `product` and check every rule; returns the certificates to link."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ApplicationError(f"Không sửa được trường {', '.join(sorted(unknown))}.")
+    shop = product.shop
+    for name, value in changes.items():
+        if name != "household":
+            setattr(product, name, value)
+    if "household" in changes or product._state.adding:
+        product.household = _supplying_household(shop=shop, household=changes.get("household"))
+    product.name = _clean_name(product.name, max_length=150)
+    product.description = _clean_text(product.description)
+    if product.category_id is None:
+        guessed = selectors.category_guess(
+            name=product.name,
+            kind=Category.Kind.INPUT if shop.owner_kind == Shop.OwnerKind.INPUT_SUPPLIER else "",
+        )
+        if guessed is None:
+            raise ApplicationError(
+                "Chưa đoán được loại sản phẩm từ tên: hãy chọn danh mục.", field="category"
+            )
+        product.category = guessed
+    category = product.category
+    if not category.is_active:
+        raise ApplicationError("Danh mục này không còn dùng.", field="category")
+    if shop.owner_kind == Shop.OwnerKind.INPUT_SUPPLIER and category.kind != Category.Kind.INPUT:
+        raise ApplicationError(
+            "Gian hàng vật tư chỉ đăng sản phẩm thuộc danh mục vật tư nông nghiệp.",
+            field="category",
+        )
+    if product.unit not in Product.Unit.values:
+        raise ApplicationError("Đơn vị bán không hợp lệ.", field="unit")
+    by_weight = product.unit == Product.Unit.KG
+    unit_label = Product.Unit(product.unit).label
+    if by_weight:
+        product.unit_weight_kg = None
+    else:
+        if product.unit_weight_kg in (None, ""):
+            raise ApplicationError(
+                f"Nhập khối lượng mỗi {unit_label} (kg), để tính sản lượng bán ra.",
+                field="unit_weight_kg",
+            )
+        product.unit_weight_kg = _quantity(
+            product.unit_weight_kg,
+            field="unit_weight_kg",
+            label=f"Khối lượng mỗi {unit_label}",
+            whole=False,
+            positive=True,
+        )
+    product.price = _price(product.price)
+    product.stock = _quantity(product.stock, field="stock", label="Số lượng", whole=not by_weight)
+    product.min_order = _quantity(
+        product.min_order,
+        field="min_order",
+        label="Mua tối thiểu",
+        whole=not by_weight,
+        positive=True,
+    )
+    product.order_step = _quantity(
+        product.order_step,
+        field="order_step",
+        label="Bước tăng số lượng",
+        whole=not by_weight,
+        positive=True,
+    )
+    if (product.available_from is None) != (product.available_to is None):
+        raise ApplicationError(
+            "Nhập cả ngày bắt đầu và ngày kết thúc mùa thu hoạch, hoặc để trống cả hai.",
+            field="available_to" if product.available_to is None else "available_from",
+        )
+    if (
+        product.available_from is not None
+        and product.available_to is not None
+        and product.available_to < product.available_from
+    ):
+        raise ApplicationError(
+            "Ngày kết thúc mùa thu hoạch phải sau ngày bắt đầu.", field="available_to"
+        )
+    season = season_of(product.available_from, product.available_to)
+    product.season_start, product.season_end = season.start, season.end
+    if product.preorder_enabled:
+        if product.available_from is None:
+            raise ApplicationError(
+                "Muốn nhận đặt trước, hãy nhập ngày bắt đầu thu hoạch.", field="available_from"
+            )
+        if product.expected_yield in (None, ""):
+            raise ApplicationError(
+                "Muốn nhận đặt trước, hãy nhập sản lượng dự kiến.", field="expected_yield"
+            )
+    if product.expected_yield not in (None, ""):
+        product.expected_yield = _quantity(
+            product.expected_yield,
+            field="expected_yield",
+            label="Sản lượng dự kiến",
+            whole=not by_weight,
+            positive=product.preorder_enabled,
+        )
+    else:
+        product.expected_yield = None
+    if product.shelf_life_hours is None and (
+        product._state.adding or "category" in changes or "shelf_life_hours" in changes
+    ):
+        product.shelf_life_hours = selectors.category_shelf_life_hours(category=category)
+    product.registration_number = normalize(product.registration_number)
+    if selectors.category_requires_registration(category=category) and (
+        not product.registration_number
+    ):
+        raise ApplicationError(
+            f"Sản phẩm thuộc “{category.name}” cần số đăng ký lưu hành.",
+            field="registration_number",
+        )
+    if product.origin_commune_id is None:
+        product.origin_commune = (
+            product.household.commune if product.household is not None else shop.commune
+        )
+    product.origin_province_id = product.origin_commune.province_id
+    linked = None
+    if certifications is not None:
+        usable = {c.pk for c in selectors.certifications_usable(household=product.household)}
+        linked = list(certifications)
+        foreign = [c for c in linked if c.pk not in usable]
+        if foreign:
+            raise ApplicationError(
+                f"Chứng nhận {foreign[0]} không phải của hộ cung cấp hoặc đã hết hiệu lực.",
+                field="certifications",
+            )
+        stars = [c.ocop_stars for c in linked if c.kind == Certification.Kind.OCOP and c.ocop_stars]
+        product.ocop_stars = max(stars) if stars else None
+    product.updated_at = timezone.now()
+    # The table's check constraints stay with the database: each rule they state was checked
+    # above with a message naming its field, and validating them here costs a query apiece.
+    product.full_clean(exclude=["certifications"], validate_constraints=False)
+    return linked
+
+
+@transaction.atomic
+def product_create(
+    *,
+    actor: User,
+    shop: Shop,
+    name: str,
+    price: int,
+    unit: str,
+    stock: Decimal | int | str,
+    category: Category | None = None,
+    photo: Any = None,
+    unit_weight_kg: Decimal | None = None,
+    description: str = "",
+    household: Household | None = None,
+    min_order: Decimal | None = None,
+    order_step: Decimal | None = None,
+    available_from: dt.date | None = None,
+    available_to: dt.date | None = None,
+    preorder_enabled: bool = False,
+    expected_yield: Decimal | None = None,
+    shelf_life_hours: int | None = None,
+    certifications: Sequence[Certification] = (),
+    registration_number: str = "",
+    origin_commune: Commune | None = None,
+    submit: bool = False,
+    today: dt.date | None = None,
+) -> Product:
+    """Add a product as a draft (or straight to review with `submit`), guessing its category from
+    its name when none is given. A farmer needs only a photo, name, price, unit and stock."""
+    _check_manage(actor=actor, shop=shop)
+    if not shop.is_active:
+        raise ApplicationError("Gian hàng đang tạm đóng: chưa thêm được sản phẩm.")
+    by_weight = unit == Product.Unit.KG
+    product = Product(shop=shop, marketplace_id=shop.marketplace_id, created_by=actor)
+    if origin_commune is not None:
+        product.origin_commune = origin_commune
+    linked = _apply(
+        product,
+        changes={
+            "name": name,
+            "description": description,
+            "category": category,
+            "unit": unit,
+            "unit_weight_kg": unit_weight_kg,
+            "price": price,
+            "stock": stock,
+            "min_order": min_order if min_order is not None else Decimal(1),
+            "order_step": (
+                order_step
+                if order_step is not None
+                else (Decimal("0.5") if by_weight else Decimal(1))
+            ),
+            "available_from": available_from,
+            "available_to": available_to,
+            "preorder_enabled": preorder_enabled,
+            "expected_yield": expected_yield,
+            "shelf_life_hours": shelf_life_hours,
+            "registration_number": registration_number,
+            "household": household,
+        },
+        certifications=certifications,
+        today=today or timezone.localdate(),
+    )
+    product.created_at = product.updated_at
+    product.save()
+    if linked:
+        product.certifications.set(linked)
+    if photo is not None:
+        product_photo_add(actor=actor, product=product, upload=photo)
+    if submit:
+        product = product_transition(actor=actor, product=product, to=Status.PENDING)
+    return product
+
+
+@transaction.atomic
+def product_update(
+    *,
+    actor: User,
+    product: Product,
+    certifications: Sequence[Certification] | None = None,
+    today: dt.date | None = None,
+    **changes: Any,
+) -> Product:
+    """Change a product's details. A published product stays published: the operator can still
+    hide it, and every change is in the data the moderation page shows."""
+    _check_manage(actor=actor, shop=product.shop)
+    product = (
+        Product.objects.select_for_update()
+        .select_related("shop", "category__parent", "household__commune", "origin_commune")
+        .get(pk=product.pk)
+    )
+    if "household" in changes and "origin_commune" not in changes:
+        product.origin_commune_id = None  # type: ignore[assignment]  # follows the new supplier
+    linked = _apply(
+        product, changes=changes, certifications=certifications, today=today or timezone.localdate()
+    )
+    product.save()
+    if product.is_listed:  # its name, origin, category or season may have changed
+        postings_sync(product_ids=[product.pk])
+    if linked is not None:
+        product.certifications.set(linked)
+    return product
+
+
+@transaction.atomic
+def product_quick_update(
+    *,
+    actor: User,
+    product: Product,
+    price: int | None = None,
+    stock: Decimal | int | str | None = None,
+) -> Product:
+    """The seller's one-tap edit of price and stock; never sends the product back to review."""
+    _check_manage(actor=actor, shop=product.shop)
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    by_weight = locked.unit == Product.Unit.KG
+    updates: dict[str, Any] = {"updated_at": timezone.now()}
+    if price is not None:
+        updates["price"] = _price(price)
+    if stock is not None:
+        updates["stock"] = _quantity(stock, field="stock", label="Số lượng", whole=not by_weight)
+    Product.objects.filter(pk=locked.pk).update(**updates)
+    for name, value in updates.items():
+        setattr(product, name, value)
+    return product
+
+
+def products_reindex(*, products: QuerySet[Product], batch_size: int = 2000) -> int:
+    """Rebuild the search postings of `products` (after a shop or a commune is renamed, a
+    category moved, or the way words are written changed); returns the products done."""
+    ids = list(products.filter(is_listed=True).order_by("pk").values_list("pk", flat=True))
+    for first in range(0, len(ids), batch_size):
+        postings_sync(product_ids=ids[first : first + batch_size])
+    return len(ids)
+
+
+# --- Moderation ---------------------------------------------------------------------------------
+
+
+def _roles_of(*, actor: User, product: Product) -> set[str]:
+    roles = set()
+    if selectors.may_manage_shop(actor=actor, shop=product.shop):
+        roles.add(moderation.By.OWNER)
+    if selectors.may_moderate(actor=actor, marketplace_id=product.marketplace_id):
+        roles.add(moderation.By.OPERATOR)
+    return roles
+
+
+@transaction.atomic
+def product_transition(
+    *, actor: User, product: Product, to: str, reason: str = "", at: dt.datetime | None = None
+) -> Product:
+    """Move a product along the moderation table, leaving a history row.
+
+    Publishing records the supplying household's "first product listed" milestone on the
+    marketplace; for a cooperative's shop it also records the member's "shop opened" there, as
+    the cooperative's shop is the member household's way onto that marketplace.
+    """
+    locked = Product.objects.select_for_update().select_related("shop").get(pk=product.pk)
+    source = locked.status
+    actions = moderation.allowed(source, to)
+    if not actions:
+        raise ApplicationError(
+            f"Không thể chuyển sản phẩm từ “{Status(source).label}” sang "
+            f"“{Status(to).label if to in Status.values else to}”.",
+            code="invalid_transition",
+        )
+    roles = _roles_of(actor=actor, product=locked)
+    usable = [action for by, action in actions.items() if by in roles]
+    if not usable:
+        raise _forbidden(
+            "Chỉ người vận hành sàn mới duyệt, từ chối hoặc ẩn sản phẩm."
+            if set(actions) == {moderation.By.OPERATOR}
+            else "Chỉ người bán của gian hàng mới làm được việc này."
+        )
+    reason = normalize(reason)
+    if all(action.needs_reason for action in usable) and not reason:
+        raise ApplicationError(
+            "Cần ghi lý do để người bán biết cần sửa gì.", field="reason", code="reason_required"
+        )
+    if to == Status.PENDING and not locked.photos.exists():
+        raise ApplicationError("Cần ít nhất một ảnh sản phẩm trước khi gửi duyệt.", field="photo")
+    now = at or timezone.now()
+    locked.status = to
+    locked.status_reason = reason if to in (Status.DRAFT, Status.HIDDEN) else ""
+    locked.is_listed = to == Status.PUBLISHED and locked.shop.is_active
+    if to == Status.PUBLISHED and locked.published_at is None:
+        locked.published_at = now
+    locked.updated_at = now
+    locked.save(
+        update_fields=["status", "status_reason", "is_listed", "published_at", "updated_at"]
+    )
+    ProductStatusChange.objects.create(
+        product=locked, from_status=source, to_status=to, actor=actor, reason=reason, at=now
+    )
+    if to == Status.PUBLISHED and locked.household_id is not None:
+        household = Household.objects.get(pk=locked.household_id)
+        marketplace = Marketplace.objects.get(pk=locked.marketplace_id)
+        if locked.shop.owner_kind == Shop.OwnerKind.COOPERATIVE:
+            households_services.milestone_record(
+                household=household,
+                kind=Milestone.Kind.SHOP_OPENED,
+                marketplace=marketplace,
+                achieved_at=now,
+                source="catalog",
+            )
+        households_services.milestone_record(
+            household=household,
+            kind=Milestone.Kind.FIRST_PRODUCT,
+            marketplace=marketplace,
+            achieved_at=now,
+            source="catalog",
+        )
+    postings_sync(product_ids=[locked.pk])
+    for name in ("status", "status_reason", "is_listed", "published_at", "updated_at"):
+        setattr(product, name, getattr(locked, name))
+    return product
+
+
+# --- Photos -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_photo_add(*, actor: User, product: Product, upload: Any) -> ProductPhoto:
+    _check_manage(actor=actor, shop=product.shop)
+    count = ProductPhoto.objects.filter(product=product).count()
+    if count >= MAX_PHOTOS:
+        raise ApplicationError(f"Mỗi sản phẩm có tối đa {MAX_PHOTOS} ảnh.", field="photo")
+    processed = images.process_upload(upload)
+    photo = ProductPhoto(
+        product=product, width=processed.width, height=processed.height, position=count
+    )
+    photo.original.save(processed.original.name or "photo.jpg", processed.original, save=False)
+    photo.thumbnail.save(processed.thumbnail.name or "thumb.jpg", processed.thumbnail, save=False)
+    try:
+        photo.save()
+    except Exception:
+        _files_delete(photo.original, photo.thumbnail)
+        raise
+    return photo
+
+
+def _files_delete(*files: Any) -> None:
+    for stored in files:
+        if stored.name:
+            stored.storage.delete(stored.name)
+
+
+@transaction.atomic
+def product_photo_delete(*, actor: User, photo: ProductPhoto) -> None:
+    product = photo.product
+    _check_manage(actor=actor, shop=product.shop)
+    files = (photo.original, photo.thumbnail)
+    photo.delete()
+    transaction.on_commit(lambda: _files_delete(*files))
+    remaining = list(ProductPhoto.objects.filter(product=product).order_by("position", "pk"))
+    for position, other in enumerate(remaining):
+        if other.position != position:
+            ProductPhoto.objects.filter(pk=other.pk).update(position=position)
+
+
+# --- Stock (used by orders) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def stock_take(*, quantities: Mapping[int, Decimal]) -> list[Product]:
+    """Take stock for an order: all or nothing, rows locked in primary-key order.
+
+    Raises ApplicationError naming the first product short of stock or no longer on sale.
+    """
+    ids = sorted(quantities)
+    products = list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    found = {p.pk: p for p in products}
+    for pk in ids:
+        wanted = quantities[pk]
+        product = found.get(pk)
+        if product is None or not product.is_listed:
+            raise ApplicationError("Sản phẩm không còn được bán.", field="product")
+        if wanted <= 0:
+            raise ApplicationError("Số lượng phải lớn hơn 0.", field="quantity")
+        if product.stock < wanted:
+            raise ApplicationError(
+                f"{product.name} chỉ còn {product.stock.normalize():f} "
+                f"{Product.Unit(product.unit).label}.",
+                field="quantity",
+                code="out_of_stock",
+            )
+    for pk in ids:
+        Product.objects.filter(pk=pk).update(stock=F("stock") - quantities[pk])
+    for product in products:
+        product.refresh_from_db(fields=["stock"])
+    return products
+
+
+@transaction.atomic
+def stock_return(*, quantities: Mapping[int, Decimal]) -> None:
+    """Put back stock taken for an order that was cancelled."""
+    for pk in sorted(quantities):
+        if quantities[pk] <= 0:
+            raise ApplicationError("Số lượng phải lớn hơn 0.", field="quantity")
+        Product.objects.filter(pk=pk).update(stock=F("stock") + quantities[pk])
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+
+def product_view_record(*, product: Product, day: dt.date | None = None) -> None:
+    """Count a view of the product's page: one conditional update, an insert once a day."""
+    day = day or timezone.localdate()
+    if ProductViewDay.objects.filter(product_id=product.pk, day=day).update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            ProductViewDay.objects.create(product_id=product.pk, day=day, count=1)
+    except IntegrityError:  # another request created today's row first
+        ProductViewDay.objects.filter(product_id=product.pk, day=day).update(count=F("count") + 1)
+
+
+# --- Word lists and categories (admin) ----------------------------------------------------------
+
+
+def synonym_check(*, synonym: Synonym) -> None:
+    groups = search.groups_from_rows([(synonym.words, synonym.is_classifier)])
+    if not groups:
+        raise ApplicationError(
+            "Nhập ít nhất hai từ cùng nghĩa, cách nhau bởi dấu phẩy.", field="words"
+        )
+
+
+def synonym_save(*, synonym: Synonym) -> Synonym:
+    synonym_check(synonym=synonym)
+    synonym.words = ", ".join(normalize(w) for w in synonym.words.split(",") if normalize(w))
+    synonym.full_clean()
+    synonym.save()
+    cache.delete(selectors.SYNONYM_CACHE_KEY)
+    return synonym
+
+
+def synonym_delete(*, synonym: Synonym) -> None:
+    synonym.delete()
+    cache.delete(selectors.SYNONYM_CACHE_KEY)
+
+
+def category_check(*, category: Category) -> None:
+    ancestor: Category | None = category.parent if category.parent_id is not None else None
+    while ancestor is not None:
+        if category.pk is not None and ancestor.pk == category.pk:
+            raise ApplicationError("Danh mục không thể nằm trong chính nó.", field="parent")
+        ancestor = ancestor.parent
+    if category.parent is not None and category.parent.kind != category.kind:
+        raise ApplicationError("Danh mục con phải cùng loại với danh mục cha.", field="kind")
+
+
+def category_save(*, category: Category) -> Category:
+    """Save a category from the admin; every process sees it within a minute."""
+    category_check(category=category)
+    category.keywords = ", ".join(
+        " ".join(search.words(k)) for k in category.keywords.split(",") if search.words(k)
+    )
+    category.full_clean()
+    category.save()
+    cache.delete(selectors.CATEGORY_CACHE_KEY)
+    return category
