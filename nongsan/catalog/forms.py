@@ -18,6 +18,7 @@ from nongsan.orgs.models import Marketplace
 PHOTO_ATTRS = {"accept": "image/jpeg,image/png,image/webp"}
 DECIMAL_ATTRS = {"inputmode": "decimal", "autocomplete": "off"}
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_PHOTO_BYTES = 12 * 1024 * 1024
 
 
 def decimal_input(value: Decimal | None) -> str:
@@ -59,6 +60,12 @@ def _category_field(*, required: bool, kind: str = "") -> CategoryChoiceField:
         required=required,
         empty_label=_("Tự đoán theo tên sản phẩm") if not required else "—",
     )
+
+
+def _check_photo(photo: Any) -> Any:
+    if photo and photo.size > MAX_PHOTO_BYTES:
+        raise forms.ValidationError(_("Ảnh quá lớn: tối đa 12 MB."))
+    return photo
 
 
 class ShopOpenForm(forms.Form):
@@ -133,7 +140,7 @@ class ProductAddForm(forms.Form):
         max_length=150,
         help_text=_("Ví dụ: Na Chi Lăng loại 1"),
     )
-    price = VndField(label=_("Giá bán (đồng)"), max_length=20)
+    price = VndField(label=_("Giá bán (đồng)"))
     unit = forms.ChoiceField(label=_("Bán theo"), choices=Product.Unit.choices)
     unit_weight_kg = forms.CharField(
         label=_("Mỗi quả/hộp/bao... nặng bao nhiêu kg?"),
@@ -167,12 +174,6 @@ class ProductAddForm(forms.Form):
         return _check_photo(self.cleaned_data.get("photo"))
 
 
-def _check_photo(photo: Any) -> Any:
-    if photo and photo.size > 12 * 1024 * 1024:
-        raise forms.ValidationError(_("Ảnh quá lớn: tối đa 12 MB."))
-    return photo
-
-
 class ProductForm(forms.Form):
     """Every detail of a product, for the seller's full edit page."""
 
@@ -185,7 +186,7 @@ class ProductForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Giống, cách trồng, kích cỡ, hương vị, cách bảo quản..."),
     )
-    price = VndField(label=_("Giá bán (đồng)"), max_length=20)
+    price = VndField(label=_("Giá bán (đồng)"))
     unit = forms.ChoiceField(label=_("Bán theo"), choices=Product.Unit.choices)
     unit_weight_kg = forms.CharField(
         label=_("Khối lượng mỗi đơn vị (kg)"),
@@ -288,7 +289,7 @@ class ProductForm(forms.Form):
 
 
 class QuickEditForm(forms.Form):
-    price = VndField(label=_("Giá (đồng)"), max_length=20, required=False)
+    price = VndField(label=_("Giá (đồng)"), required=False)
     stock = forms.CharField(
         label=_("Còn"), max_length=14, required=False, widget=forms.TextInput(attrs=DECIMAL_ATTRS)
     )
@@ -347,8 +348,8 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", _("Tất cả")), ("3", _("Từ 3 sao")), ("4", _("Từ 4 sao")), ("5", _("5 sao"))],
     )
-    gia_tu = VndField(label=_("Giá từ (đồng)"), required=False, max_length=20)
-    gia_den = VndField(label=_("Giá đến (đồng)"), required=False, max_length=20)
+    gia_tu = VndField(label=_("Giá từ (đồng)"), required=False)
+    gia_den = VndField(label=_("Giá đến (đồng)"), required=False)
     dang_mua = forms.BooleanField(label=_("Đang vào mùa"), required=False)
     san = forms.ChoiceField(label=_("Sàn"), required=False)
     sap_xep = forms.ChoiceField(

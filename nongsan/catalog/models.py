@@ -341,8 +341,8 @@ class Product(models.Model):
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     status_reason = models.CharField(_("lý do từ chối hoặc ẩn"), max_length=500, blank=True)
-    # Shown to buyers: published in an open shop. Kept by the services so that every listing and
-    # the search index filter on one column of the product row.
+    # Shown to buyers: published in an open shop. Kept by the services so that every listing
+    # filters on one column of the product row (and the search index holds exactly these).
     is_listed = models.BooleanField(_("hiển thị với người mua"), default=False)
     published_at = models.DateTimeField(_("đăng bán lần đầu"), null=True, blank=True)
     # Filled by the orders and reviews services.
@@ -454,7 +454,8 @@ class ProductWord(models.Model):
     touches the rows of one page of products instead of every match. See search.py.
     """
 
-    pk = models.CompositePrimaryKey("word", "field", "product")
+    # Word first: a search reads the products of a word in product order, index-only.
+    pk = models.CompositePrimaryKey("word", "product", "field")
     word = models.CharField(max_length=40)
     field = models.PositiveSmallIntegerField(help_text="search.Field: name, origin, other, filter")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")

@@ -10,10 +10,11 @@ synonyms an editor wrote with their marks match the marked spelling, so "khóm" 
 not "dưa" (melon), which folds the same.
 
 The search index is a table of postings, one row per word and listed product with the field it
-comes from (name, origin, other text) and tokens for the filters a search combines with words
-("@c12" category, "@p20" province, "@m06" a month of the season, "@o4" OCOP stars). It is read
-index-only from a btree, newest product first, so a search touches the product rows of one page
-only, whatever the number of matches: an inverted index, in the database.
+comes from (name, origin, other text), and tokens for the filters a search combines with words
+("@c12" category, "@p20" province, "@m06" a month of the season, "@o4" OCOP stars, "@s1"
+marketplace, "@kproduce" kind, "@h5" shop). It is read index-only from a btree, newest product
+first, so a search touches the product rows of one page only, whatever the number of matches:
+an inverted index, in the database.
 """
 
 import re
@@ -89,6 +90,9 @@ def posting_tokens(
     province_id: int,
     season: tuple[int, int] | None,
     ocop_stars: int | None,
+    marketplace_id: int,
+    kind: str,
+    shop_id: int,
 ) -> dict[str, int]:
     """The postings of a listed product: token -> the first field (see Field) it comes from."""
     tokens: dict[str, int] = {}
@@ -113,6 +117,9 @@ def posting_tokens(
             tokens[month_token(month)] = Field.FILTER
     for stars in range(3, (ocop_stars or 0) + 1):
         tokens[ocop_token(stars)] = Field.FILTER
+    tokens[marketplace_token(marketplace_id)] = Field.FILTER
+    tokens[kind_token(kind)] = Field.FILTER
+    tokens[shop_token(shop_id)] = Field.FILTER
     return tokens
 
 
@@ -132,12 +139,25 @@ def ocop_token(stars: int) -> str:
     return f"@o{stars}"
 
 
+def marketplace_token(marketplace_id: int) -> str:
+    return f"@s{marketplace_id}"
+
+
+def kind_token(kind: str) -> str:
+    return f"@k{kind}"
+
+
+def shop_token(shop_id: int) -> str:
+    return f"@h{shop_id}"
+
+
 def season_months(start: int, end: int) -> list[int]:
-    """The months a yearly season (MMDD to MMDD, over the new year if end < start) touches."""
+    """The months a yearly season (MMDD to MMDD, over the new year if end < start) touches:
+    a product is "in season" in each of them."""
     first, last = start // 100, end // 100
-    if first <= last and start <= end:
+    if start <= end:
         return list(range(first, last + 1))
-    return [*range(first, 13), *range(1, last + 1)]
+    return sorted({*range(first, 13), *range(1, last + 1)})
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -38,6 +39,7 @@ from nongsan.catalog.models import (
     Category,
     Product,
     ProductPhoto,
+    ProductStatusChange,
     ProductViewDay,
     Shop,
     Synonym,
@@ -110,6 +112,10 @@ def may_moderate(*, actor: Any, marketplace_id: int) -> bool:
     return actor.role == Role.MARKETPLACE_OPERATOR and actor.marketplace_id == marketplace_id
 
 
+def is_operator(*, actor: Any) -> bool:
+    return _active(actor) and (actor.is_superuser or actor.role == Role.MARKETPLACE_OPERATOR)
+
+
 def may_open_shop_for(*, actor: Any, commune: Commune) -> bool:
     """A field agent may open shops for households and cooperatives of the area they serve."""
     if not _active(actor) or actor.role != Role.FIELD_AGENT:
@@ -120,7 +126,7 @@ def may_open_shop_for(*, actor: Any, commune: Commune) -> bool:
 
 
 def households_for_shop(*, actor: Any, query: str = "") -> QuerySet[Household]:
-    """Households a field agent may open a shop for, found by name or phone (none for others)."""
+    """Households a field agent may open a shop for, found by name (none for others)."""
     if not _active(actor) or actor.role != Role.FIELD_AGENT:
         return Household.objects.none()
     households = scope_filter(
@@ -173,10 +179,6 @@ def product_get_for_transition(*, actor: Any, product_id: int) -> Product:
     ):
         raise _not_found()
     return product
-
-
-def is_operator(*, actor: Any) -> bool:
-    return _active(actor) and (actor.is_superuser or actor.role == Role.MARKETPLACE_OPERATOR)
 
 
 def product_get_for_moderation(*, actor: Any, product_id: int) -> Product:
@@ -406,6 +408,13 @@ def category_list(*, kind: str = "") -> QuerySet[Category]:
     return categories.order_by("parent__position", "position", "name")
 
 
+def category_path(*, category_id: int) -> list[CategoryNode]:
+    """The category and its ancestors, root first (breadcrumbs)."""
+    tree = category_tree()
+    node = tree.by_id.get(category_id)
+    return [*tree.ancestors(node), node] if node is not None else []
+
+
 def category_shelf_life_hours(*, category: Category) -> int | None:
     """The category's default shelf life, or its nearest ancestor's."""
     tree = category_tree()
@@ -489,7 +498,7 @@ class ProductFilters:
     category: Category | None = None
     province: Province | None = None
     standard: str = ""
-    ocop_min: int | None = None  # 0: any OCOP rating
+    ocop_min: int | None = None  # 3 to 5 stars
     price_min: int | None = None
     price_max: int | None = None
     in_season: bool = False
@@ -504,13 +513,14 @@ def month_day(day: dt.date) -> int:
 
 
 def in_season_condition(day: dt.date) -> Q:
-    """Seasonal products whose yearly season holds `day`, including seasons over the new year."""
-    today = month_day(day)
+    """Seasonal products in season in `day`'s month (see search.season_months): the yearly season
+    meets the month, seasons over the new year included."""
+    first, last = day.month * 100 + 1, day.month * 100 + 31
     same_year = Q(season_start__lte=F("season_end")) & Q(
-        season_start__lte=today, season_end__gte=today
+        season_start__lte=last, season_end__gte=first
     )
     over_new_year = Q(season_start__gt=F("season_end")) & (
-        Q(season_start__lte=today) | Q(season_end__gte=today)
+        Q(season_start__lte=last) | Q(season_end__gte=first)
     )
     return same_year | over_new_year
 
@@ -525,18 +535,25 @@ def in_season_condition(day: dt.date) -> Q:
 #   1. every term in the name;
 #   2. every term in the name or the origin (commune, province);
 #   3. every term anywhere: the shop's name and the description too.
-# Filters that postings hold (category, province, month of the season, OCOP) are intersected
-# into every tier, so a set stays small before any product row is read.
+# Filters that postings hold (category, province, month of the season, OCOP, marketplace, kind,
+# shop) are intersected into every tier, so a page of ids comes from the postings alone; only
+# a price range and a standard (certificates have validity dates) need the product rows.
 
 _POSTINGS = "SELECT product_id FROM catalog_productword WHERE "
 # Tier -> the fields its terms may come from (None: any).
-_TIER_FIELDS: tuple[int | None, ...] = (search.Field.NAME, search.Field.NAME, search.Field.ORIGIN)
+_TIER_FIELDS: tuple[int | None, ...] = (
+    search.Field.NAME,
+    search.Field.NAME,
+    search.Field.ORIGIN,
+    None,
+)
+IdSet = tuple[str, list[Any]]  # SQL selecting product_id, and its parameters
 
 
-def _word_sql(term: search.Term, *, words: Sequence[str], upto: int | None) -> tuple[str, list]:
-    """Postings holding `words` (all of them) within the fields up to `upto`."""
+def _words_sql(term: search.Term, *, words: Sequence[str], upto: int | None) -> IdSet:
+    """Postings holding every one of `words` within the fields up to `upto`."""
     scope = "" if upto is None else " AND field <= %s"
-    scope_params = [] if upto is None else [upto]
+    scope_params: list[Any] = [] if upto is None else [upto]
     selects: list[str] = []
     params: list[Any] = []
     for word in words:
@@ -551,11 +568,11 @@ def _word_sql(term: search.Term, *, words: Sequence[str], upto: int | None) -> t
     return f"SELECT product_id FROM ({' INTERSECT '.join(selects)}) AS phrase", params
 
 
-def _term_sql(term: search.Term, *, upto: int | None, exact: bool) -> tuple[str, list[Any]]:
+def _term_sql(term: search.Term, *, upto: int | None, exact: bool) -> IdSet:
     """Products holding the term or one of its synonyms (a phrase: all its words)."""
     phrases = term.alternatives(exact=exact)
     singles = [p for p in phrases if " " not in p]
-    parts: list[tuple[str, list[Any]]] = []
+    parts: list[IdSet] = []
     if singles and not term.prefix:
         scope = "" if upto is None else " AND field <= %s"
         marks = ", ".join(["%s"] * len(singles))
@@ -563,12 +580,12 @@ def _term_sql(term: search.Term, *, upto: int | None, exact: bool) -> tuple[str,
             (f"{_POSTINGS}word IN ({marks}){scope}", [*singles, *([] if upto is None else [upto])])
         )
     elif singles:
-        parts.append(_word_sql(term, words=singles, upto=upto))
-    parts += [_word_sql(term, words=p.split(), upto=upto) for p in phrases if " " in p]
+        parts.append(_words_sql(term, words=singles, upto=upto))
+    parts += [_words_sql(term, words=p.split(), upto=upto) for p in phrases if " " in p]
     return " UNION ".join(sql for sql, _ in parts), [x for _, params in parts for x in params]
 
 
-def _all_of(sets: Sequence[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+def _all_of(sets: Sequence[IdSet]) -> IdSet:
     if len(sets) == 1:
         return sets[0]
     sql = " INTERSECT ".join(
@@ -577,7 +594,7 @@ def _all_of(sets: Sequence[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
     return sql, [x for _, params in sets for x in params]
 
 
-def _filter_tokens(filters: "ProductFilters", today: dt.date) -> list[str]:
+def _filter_tokens(filters: ProductFilters, today: dt.date) -> list[str]:
     """The filters that postings hold too."""
     tokens = []
     if filters.category is not None:
@@ -588,25 +605,34 @@ def _filter_tokens(filters: "ProductFilters", today: dt.date) -> list[str]:
         tokens.append(search.month_token(today.month))
     if filters.ocop_min is not None:
         tokens.append(search.ocop_token(max(3, min(filters.ocop_min, 5))))
+    if filters.marketplace is not None:
+        tokens.append(search.marketplace_token(filters.marketplace.pk))
+    if filters.kind:
+        tokens.append(search.kind_token(filters.kind))
+    if filters.shop is not None:
+        tokens.append(search.shop_token(filters.shop.pk))
     return tokens
 
 
-def _tier_sets(
-    parsed: search.ParsedQuery, tokens: Sequence[str] = ()
-) -> list[tuple[str, list[Any]]]:
+def _needs_product_rows(filters: ProductFilters) -> bool:
+    """Filters the postings cannot answer."""
+    return bool(filters.standard or filters.price_min is not None or filters.price_max is not None)
+
+
+def _tier_sets(parsed: search.ParsedQuery, tokens: Sequence[str] = ()) -> list[IdSet]:
     """The id sets of the tiers (see above), each holding every term and filter token; each set
-    holds the sets of the tiers before it."""
+    holds the sets of the tiers before it. Tier 0 only when the buyer typed marks."""
     extra = [(f"{_POSTINGS}word = %s", [token]) for token in tokens]
     tiers = []
-    for rank, upto in enumerate((*_TIER_FIELDS, None)):
+    for rank, upto in enumerate(_TIER_FIELDS):
         if rank == 0 and not parsed.has_marks:
             continue
         terms = [_term_sql(t, upto=upto, exact=rank == 0) for t in parsed.required]
-        tiers.append((rank, _all_of([*terms, *extra])))
-    return [tier for _rank, tier in tiers]
+        tiers.append(_all_of([*terms, *extra]))
+    return tiers
 
 
-def _in(id_set: tuple[str, list[Any]]) -> Q:
+def _in(id_set: IdSet) -> Q:
     return Q(pk__in=RawSQL(*id_set))
 
 
@@ -701,6 +727,40 @@ class SearchPage:
 MAX_PAGE = 40
 
 
+def _ids_sql(tier: IdSet, earlier: IdSet | None) -> IdSet:
+    """A tier less the tiers before it, newest product first, ready for LIMIT and OFFSET."""
+    sql, params = tier
+    if earlier is not None:
+        sql = (
+            f"SELECT product_id FROM ({sql}) AS a EXCEPT SELECT product_id FROM ({earlier[0]}) AS b"
+        )
+        params = [*params, *earlier[1]]
+    return f"SELECT product_id FROM ({sql}) AS s ORDER BY product_id DESC", params
+
+
+def _tier_ids(
+    tier: IdSet, earlier: IdSet | None, *, products: QuerySet[Product] | None, limit: int
+) -> list[int]:
+    """Up to `limit` ids of a tier, newest first: from the postings alone, or through the
+    product rows a window of postings at a time when a filter needs them (`products`)."""
+    sql, params = _ids_sql(tier, earlier)
+    window = limit if products is None else max(limit, 500)
+    ids: list[int] = []
+    offset = 0
+    with connections[Product.objects.db].cursor() as cursor:
+        while len(ids) < limit:
+            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, window, offset])
+            chunk = [row[0] for row in cursor.fetchall()]
+            if products is None:
+                return chunk[:limit]
+            kept = set(products.filter(pk__in=chunk).values_list("pk", flat=True))
+            ids += [pk for pk in chunk if pk in kept][: limit - len(ids)]
+            if len(chunk) < window:
+                break
+            offset += window
+    return ids
+
+
 def _page_ids(
     parsed: search.ParsedQuery,
     *,
@@ -714,15 +774,12 @@ def _page_ids(
     if not parsed or sort != Sort.RELEVANCE:
         found = _search(parsed, filters, today).values_list("pk", flat=True)
         return list(found[start : start + wanted])
-    products = _filtered(filters, today)
+    products = _filtered(filters, today) if _needs_product_rows(filters) else None
     ids: list[int] = []
     needed = start + wanted
-    earlier: tuple[str, list[Any]] | None = None
+    earlier: IdSet | None = None
     for tier in _tier_sets(parsed, _filter_tokens(filters, today)):
-        candidates = products.filter(_in(tier))
-        if earlier is not None:
-            candidates = candidates.exclude(_in(earlier))
-        ids += candidates.order_by("-pk").values_list("pk", flat=True)[: needed - len(ids)]
+        ids += _tier_ids(tier, earlier, products=products, limit=needed - len(ids))
         if len(ids) >= needed:
             break
         earlier = tier
@@ -748,7 +805,7 @@ def search_page(
         if unfinished is not None:
             ids = _page_ids(unfinished, filters=filters, today=today, start=0, wanted=per_page + 1)
             completed = bool(ids)
-    found = {p.pk: p for p in _card_queryset(Product.objects.filter(pk__in=ids))} if ids else {}
+    found = {p.pk: p for p in _card_queryset(listed_products().filter(pk__in=ids))} if ids else {}
     rows = with_flags((found[pk] for pk in ids if pk in found), today=today)
     return SearchPage(
         products=rows[:per_page],
@@ -838,7 +895,7 @@ def product_order_count(*, product: Product) -> int:
     return product.order_count
 
 
-def status_history(*, product: Product) -> QuerySet[Any]:
+def status_history(*, product: Product) -> QuerySet[ProductStatusChange]:
     return product.status_changes.select_related("actor").order_by("at", "pk")
 
 
@@ -860,13 +917,11 @@ def shop_status_counts(*, shops: Iterable[Shop]) -> dict[int, dict[str, int]]:
 
 
 def in_season_now(*, product: Product, today: dt.date | None = None) -> bool:
-    """Seasonal and in season today (all-year products are not "in season")."""
+    """Seasonal and in season this month (all-year products are not "in season")."""
     if product.season_start is None or product.season_end is None:
         return False
-    day = month_day(today or timezone.localdate())
-    if product.season_start <= product.season_end:
-        return product.season_start <= day <= product.season_end
-    return day >= product.season_start or day <= product.season_end
+    month = (today or timezone.localdate()).month
+    return month in search.season_months(product.season_start, product.season_end)
 
 
 def preorder_open(*, product: Product, today: dt.date | None = None) -> bool:
@@ -878,13 +933,6 @@ def preorder_open(*, product: Product, today: dt.date | None = None) -> bool:
         and today < product.available_from
         and product.expected_yield
     )
-
-
-def category_path(*, category_id: int) -> list[CategoryNode]:
-    """The category and its ancestors, root first (breadcrumbs)."""
-    tree = category_tree()
-    node = tree.by_id.get(category_id)
-    return [*tree.ancestors(node), node] if node is not None else []
 
 
 def seller_actions(*, product: Product) -> list[str]:

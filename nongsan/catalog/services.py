@@ -103,16 +103,13 @@ def shop_open(
         )
     if household is not None and cooperative is not None:
         raise ApplicationError("Gian hàng thuộc một hộ hoặc một HTX, không phải cả hai.")
-    if household is None and cooperative is None:
-        if actor.role == Role.INPUT_SUPPLIER:
-            owner_kind = Shop.OwnerKind.INPUT_SUPPLIER
-        else:
-            household = Household.objects.filter(user=actor).first()
-            if household is None:
-                raise ApplicationError(
-                    "Tài khoản của bạn chưa gắn với hồ sơ hộ nào; hãy nhờ cán bộ hỗ trợ.",
-                    field="household",
-                )
+    if household is None and cooperative is None and actor.role != Role.INPUT_SUPPLIER:
+        household = Household.objects.filter(user=actor).select_related("commune").first()
+        if household is None:
+            raise ApplicationError(
+                "Tài khoản của bạn chưa gắn với hồ sơ hộ nào; hãy nhờ cán bộ hỗ trợ.",
+                field="household",
+            )
     if household is not None:
         owner_kind = Shop.OwnerKind.HOUSEHOLD
         allowed = household.user_id == actor.pk or selectors.may_open_shop_for(
@@ -130,6 +127,7 @@ def shop_open(
         taken = Shop.objects.filter(marketplace=marketplace, cooperative=cooperative)
         whose = "HTX này"
     else:
+        owner_kind = Shop.OwnerKind.INPUT_SUPPLIER
         allowed = actor.role == Role.INPUT_SUPPLIER
         if commune is None:
             raise ApplicationError("Chọn xã/phường nơi đặt cửa hàng.", field="commune")
@@ -359,6 +357,9 @@ def postings_sync(*, product_ids: Sequence[int]) -> int:
             province_id=product.origin_province_id,
             season=season,
             ocop_stars=product.ocop_stars,
+            marketplace_id=product.marketplace_id,
+            kind=node.kind if node is not None else "",
+            shop_id=product.shop_id,
         )
         rows += [
             ProductWord(word=word, field=field, product=product) for word, field in tokens.items()
@@ -543,7 +544,7 @@ def product_create(
     stock: Decimal | int | str,
     category: Category | None = None,
     photo: Any = None,
-    unit_weight_kg: Decimal | None = None,
+    unit_weight_kg: Decimal | str | None = None,
     description: str = "",
     household: Household | None = None,
     min_order: Decimal | None = None,
@@ -619,7 +620,7 @@ def product_update(
     hide it, and every change is in the data the moderation page shows."""
     _check_manage(actor=actor, shop=product.shop)
     product = (
-        Product.objects.select_for_update()
+        Product.objects.select_for_update(of=("self",))
         .select_related("shop", "category__parent", "household__commune", "origin_commune")
         .get(pk=product.pk)
     )
@@ -629,7 +630,7 @@ def product_update(
         product, changes=changes, certifications=certifications, today=today or timezone.localdate()
     )
     product.save()
-    if product.is_listed:  # its name, origin, category or season may have changed
+    if product.is_listed:  # its words, origin, category or season may have changed
         postings_sync(product_ids=[product.pk])
     if linked is not None:
         product.certifications.set(linked)
@@ -646,7 +647,7 @@ def product_quick_update(
 ) -> Product:
     """The seller's one-tap edit of price and stock; never sends the product back to review."""
     _check_manage(actor=actor, shop=product.shop)
-    locked = Product.objects.select_for_update().get(pk=product.pk)
+    locked = Product.objects.select_for_update(of=("self",)).get(pk=product.pk)
     by_weight = locked.unit == Product.Unit.KG
     updates: dict[str, Any] = {"updated_at": timezone.now()}
     if price is not None:
@@ -684,13 +685,15 @@ def _roles_of(*, actor: User, product: Product) -> set[str]:
 def product_transition(
     *, actor: User, product: Product, to: str, reason: str = "", at: dt.datetime | None = None
 ) -> Product:
-    """Move a product along the moderation table, leaving a history row.
+    """Move a product along the moderation table (moderation.ACTIONS), leaving a history row.
 
     Publishing records the supplying household's "first product listed" milestone on the
     marketplace; for a cooperative's shop it also records the member's "shop opened" there, as
     the cooperative's shop is the member household's way onto that marketplace.
     """
-    locked = Product.objects.select_for_update().select_related("shop").get(pk=product.pk)
+    locked = (
+        Product.objects.select_for_update(of=("self",)).select_related("shop").get(pk=product.pk)
+    )
     source = locked.status
     actions = moderation.allowed(source, to)
     if not actions:
@@ -803,7 +806,9 @@ def stock_take(*, quantities: Mapping[int, Decimal]) -> list[Product]:
     Raises ApplicationError naming the first product short of stock or no longer on sale.
     """
     ids = sorted(quantities)
-    products = list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    products = list(
+        Product.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    )
     found = {p.pk: p for p in products}
     for pk in ids:
         wanted = quantities[pk]
@@ -886,7 +891,8 @@ def category_check(*, category: Category) -> None:
 
 
 def category_save(*, category: Category) -> Category:
-    """Save a category from the admin; every process sees it within a minute."""
+    """Save a category from the admin; every process sees it within a minute. Products keep
+    their postings: moving a category under another parent needs `products_reindex`."""
     category_check(category=category)
     category.keywords = ", ".join(
         " ".join(search.words(k)) for k in category.keywords.split(",") if search.words(k)

@@ -149,7 +149,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ProductWord',
             fields=[
-                ('pk', models.CompositePrimaryKey('word', 'field', 'product', blank=True, editable=False, primary_key=True, serialize=False)),
+                ('pk', models.CompositePrimaryKey('word', 'product', 'field', blank=True, editable=False, primary_key=True, serialize=False)),
                 ('word', models.CharField(max_length=40)),
                 ('field', models.PositiveSmallIntegerField(help_text='search.Field: name, origin, other, filter')),
                 ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.product')),

@@ -48,6 +48,9 @@ class TestParse:
             province_id=24,
             season=(1201, 215),
             ocop_stars=4,
+            marketplace_id=2,
+            kind="produce",
+            shop_id=9,
         )
         F = search.Field
         assert tokens == {
@@ -56,7 +59,7 @@ class TestParse:
             "vuon": F.OTHER, "nha": F.OTHER, "mai": F.OTHER, "qua": F.OTHER, "to": F.OTHER,
             "ngot": F.OTHER, "@c7": F.FILTER, "@c3": F.FILTER, "@p24": F.FILTER,
             "@m12": F.FILTER, "@m01": F.FILTER, "@m02": F.FILTER, "@o3": F.FILTER,
-            "@o4": F.FILTER,
+            "@o4": F.FILTER, "@s2": F.FILTER, "@kproduce": F.FILTER, "@h9": F.FILTER,
         }  # fmt: skip
 
     def test_longest_synonym_phrase_wins(self):

@@ -1,8 +1,13 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from nongsan.accounts.models import Role
 from nongsan.accounts.tests import factories
+from nongsan.catalog.models import Product
+from nongsan.catalog.tests import factories as catalog_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +57,24 @@ def test_staff_see_the_admin_link(client):
 def test_health_answers_without_the_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/healthz").content == b"ok"
+
+
+def test_home_shows_produce_in_season_now_and_a_search_box(client, units_loaded):
+    today = timezone.localdate()
+    season = {
+        "available_from": today - dt.timedelta(days=10),
+        "available_to": today + dt.timedelta(days=20),
+    }
+    shop = catalog_factories.shop()
+    catalog_factories.product(shop=shop, name="Vải thiều Lục Ngạn", **season)
+    catalog_factories.product(
+        shop=shop, name="Nhãn lồng bị ẩn", status=Product.Status.HIDDEN, **season
+    )
+    catalog_factories.product(shop=shop, name="Gạo ST25 quanh năm")
+
+    html = client.get(reverse("web:home")).content.decode()
+    assert f'action="{reverse("catalog:search")}"' in html
+    assert "Đang vào mùa" in html
+    assert "Vải thiều Lục Ngạn" in html
+    assert "Nhãn lồng bị ẩn" not in html
+    assert "Gạo ST25 quanh năm" not in html  # all year round is not "in season"
