@@ -10,6 +10,8 @@ from nongsan.core.errors import ApplicationError
 from nongsan.geo.api import router as geo_router
 from nongsan.households.api import router as households_router
 from nongsan.monitoring.api import router as monitoring_router
+from nongsan.orders.api import payments_router
+from nongsan.orders.api import router as orders_router
 from nongsan.training.api import router as training_router
 
 api = NinjaAPI(
@@ -72,4 +74,6 @@ api.add_router("/geo", geo_router)
 api.add_router("/households", households_router)
 api.add_router("/training", training_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/orders", orders_router)
+api.add_router("/payments", payments_router)
 api.add_router("/monitoring", monitoring_router)

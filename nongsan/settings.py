@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "nongsan.households",
     "nongsan.training",
     "nongsan.catalog",
+    "nongsan.payments",
+    "nongsan.orders",
     "nongsan.monitoring",
     "nongsan.web",
 ]
@@ -197,4 +199,17 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# Payments. Buyers pay into the platform's collection account (VietQR) or an e-wallet; the bank's
+# notification service and the wallet sign what they send with these secrets. The sandbox wallet
+# is the default everywhere but production.
+PAYMENTS = {
+    "BANK_BIN": os.environ.get("PAYMENTS_BANK_BIN", "970449"),
+    "BANK_ACCOUNT": os.environ.get("PAYMENTS_BANK_ACCOUNT", "1034202600001"),
+    "BANK_ACCOUNT_NAME": os.environ.get("PAYMENTS_BANK_ACCOUNT_NAME", "NEN TANG NONG SAN"),
+    "BANK_WEBHOOK_SECRET": os.environ.get("PAYMENTS_BANK_WEBHOOK_SECRET", "sandbox-bank-secret"),
+    "EWALLET_PROVIDER": os.environ.get("PAYMENTS_EWALLET_PROVIDER", "sandbox"),
+    "EWALLET_SECRET": os.environ.get("PAYMENTS_EWALLET_SECRET", "sandbox-wallet-secret"),
+    "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
 }

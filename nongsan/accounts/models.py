@@ -145,3 +145,25 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Notification(models.Model):
+    """A message in a user's in-app inbox (order steps, payments, alerts); SMS goes alongside."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
+    )
+    message = models.CharField(_("nội dung"), max_length=500)
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    sent_by_sms = models.BooleanField(_("đã gửi SMS"), default=False)
+    created_at = models.DateTimeField(_("lúc"), default=timezone.now)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,9 +1,12 @@
-"""Every write about accounts: creating users, login throttling, one-time codes, API keys."""
+"""Every write about accounts: creating users, login throttling, one-time codes, API keys,
+notifications."""
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,13 +17,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from nongsan.accounts.models import ApiKey, OneTimeCode, Role, User
+from nongsan.accounts.models import ApiKey, Notification, OneTimeCode, Role, User
 from nongsan.core import sms
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold
 from nongsan.core.validators import parse_mobile
 from nongsan.geo.models import Commune, Province
 from nongsan.orgs.models import Carrier, Marketplace
+
+logger = logging.getLogger(__name__)
 
 # Roles a person may choose when signing up; the others are granted by staff.
 SELF_SERVICE_ROLES = frozenset({Role.BUYER, Role.HOUSEHOLD})
@@ -270,3 +275,44 @@ def api_key_authenticate(*, raw_key: str) -> User | None:
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key.user
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification to write: to whom, what, where it links, and whether it also goes by SMS."""
+
+    user: User
+    message: str
+    url: str = ""
+    sms: bool = False
+
+
+def notify(*, notices: Sequence[Notice]) -> list[Notification]:
+    """Put notices in the users' inboxes (one INSERT) and send the SMS ones after the commit.
+
+    An SMS gateway failure is logged, never raised: the in-app notice is already there.
+    """
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(user=n.user, message=n.message[:500], url=n.url[:300], sent_by_sms=n.sms)
+            for n in notices
+        ]
+    )
+    texts = [(n.user.phone, n.message) for n in notices if n.sms and n.user.phone]
+    if texts:
+        transaction.on_commit(lambda: _sms_send_all(texts))
+    return rows
+
+
+def _sms_send_all(texts: Sequence[tuple[str, str]]) -> None:
+    for phone, body in texts:
+        try:
+            sms.send_sms(to=phone, body=body)
+        except sms.SmsError:
+            logger.warning("SMS to %s failed", phone, exc_info=True)
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -315,6 +315,10 @@ class Product(models.Model):
         null=True,
         blank=True,
     )
+    # What pre-orders have taken of the expected yield (checkout adds, a filled harvest clears).
+    preordered = models.DecimalField(
+        _("đã nhận đặt trước"), max_digits=12, decimal_places=3, default=Decimal(0)
+    )
     shelf_life_hours = models.PositiveIntegerField(
         _("thời gian bảo quản (giờ)"), null=True, blank=True
     )
@@ -387,6 +391,9 @@ class Product(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="product_price_gt_0"),
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
+            models.CheckConstraint(
+                condition=Q(preordered__gte=0), name="product_preordered_not_negative"
+            ),
             models.CheckConstraint(condition=Q(min_order__gt=0), name="product_min_order_gt_0"),
             models.CheckConstraint(condition=Q(order_step__gt=0), name="product_order_step_gt_0"),
             models.CheckConstraint(

@@ -799,45 +799,79 @@ def product_photo_delete(*, actor: User, photo: ProductPhoto) -> None:
 # --- Stock (used by orders) ---------------------------------------------------------------------
 
 
-@transaction.atomic
-def stock_take(*, quantities: Mapping[int, Decimal]) -> list[Product]:
-    """Take stock for an order: all or nothing, rows locked in primary-key order.
-
-    Raises ApplicationError naming the first product short of stock or no longer on sale.
-    """
-    ids = sorted(quantities)
-    products = list(
-        Product.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+def _short(pk: int, *, preorder: bool) -> ApplicationError:
+    """The message for a product that could not give what was asked (read on failure only)."""
+    product = Product.objects.filter(pk=pk).first()
+    if product is None or not product.is_listed:
+        return ApplicationError("Sản phẩm không còn được bán.", field="product", code="not_listed")
+    unit = Product.Unit(product.unit).label
+    if preorder:
+        left = max((product.expected_yield or Decimal(0)) - product.preordered, Decimal(0))
+        return ApplicationError(
+            f"{product.name} chỉ còn nhận đặt trước {left.normalize():f} {unit}.",
+            field="quantity",
+            code="out_of_stock",
+        )
+    return ApplicationError(
+        f"{product.name} chỉ còn {product.stock.normalize():f} {unit}.",
+        field="quantity",
+        code="out_of_stock",
     )
-    found = {p.pk: p for p in products}
-    for pk in ids:
+
+
+def stock_take(*, quantities: Mapping[int, Decimal], preorder: bool = False) -> None:
+    """Take stock (or pre-order capacity against the expected yield) for an order.
+
+    One conditional UPDATE per product, in primary-key order: the row is changed only if it still
+    has enough, so with any number of buyers racing, exactly what is there is sold, on PostgreSQL
+    (the update locks and re-checks the row) and on SQLite (writes are serialised). Call inside
+    the checkout's transaction: the ApplicationError naming the first product short of stock
+    rolls back what was taken before it.
+    """
+    for pk in sorted(quantities):
         wanted = quantities[pk]
-        product = found.get(pk)
-        if product is None or not product.is_listed:
-            raise ApplicationError("Sản phẩm không còn được bán.", field="product")
         if wanted <= 0:
             raise ApplicationError("Số lượng phải lớn hơn 0.", field="quantity")
-        if product.stock < wanted:
-            raise ApplicationError(
-                f"{product.name} chỉ còn {product.stock.normalize():f} "
-                f"{Product.Unit(product.unit).label}.",
-                field="quantity",
-                code="out_of_stock",
+        listed = Product.objects.filter(pk=pk, is_listed=True)
+        if preorder:
+            updated = listed.filter(
+                preorder_enabled=True, preordered__lte=F("expected_yield") - wanted
+            ).update(preordered=F("preordered") + wanted, order_count=F("order_count") + 1)
+        else:
+            updated = listed.filter(stock__gte=wanted).update(
+                stock=F("stock") - wanted, order_count=F("order_count") + 1
             )
-    for pk in ids:
-        Product.objects.filter(pk=pk).update(stock=F("stock") - quantities[pk])
-    for product in products:
-        product.refresh_from_db(fields=["stock"])
-    return products
+        if not updated:
+            raise _short(pk, preorder=preorder)
 
 
-@transaction.atomic
-def stock_return(*, quantities: Mapping[int, Decimal]) -> None:
-    """Put back stock taken for an order that was cancelled."""
+def stock_return(*, quantities: Mapping[int, Decimal], preorder: bool = False) -> None:
+    """Put back stock (or pre-order capacity) taken for an order that was cancelled."""
     for pk in sorted(quantities):
         if quantities[pk] <= 0:
             raise ApplicationError("Số lượng phải lớn hơn 0.", field="quantity")
-        Product.objects.filter(pk=pk).update(stock=F("stock") + quantities[pk])
+        if preorder:
+            Product.objects.filter(pk=pk).update(preordered=F("preordered") - quantities[pk])
+        else:
+            Product.objects.filter(pk=pk).update(stock=F("stock") + quantities[pk])
+
+
+def rating_add(*, product: Product, stars: int) -> None:
+    """A buyer's review counts towards the product's and its shop's average."""
+    Product.objects.filter(pk=product.pk).update(
+        rating_count=F("rating_count") + 1, rating_sum=F("rating_sum") + stars
+    )
+    Shop.objects.filter(pk=product.shop_id).update(
+        rating_count=F("rating_count") + 1, rating_sum=F("rating_sum") + stars
+    )
+
+
+def harvest_record(*, product: Product, preorders_filled: Decimal, harvested: Decimal) -> None:
+    """The harvest of a pre-ordered product came in: pre-orders took `preorders_filled` of the
+    `harvested` quantity; the rest goes on sale as stock and the pre-order book is closed."""
+    Product.objects.filter(pk=product.pk).update(
+        preordered=Decimal(0), stock=F("stock") + max(harvested - preorders_filled, Decimal(0))
+    )
 
 
 # --- Views --------------------------------------------------------------------------------------

@@ -57,6 +57,14 @@ class Cooperative(models.Model):
         related_name="managed_cooperatives",
         verbose_name=_("tài khoản quản lý"),
     )
+    share_percent = models.DecimalField(
+        _("phần HTX giữ lại (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0), MaxValueValidator(50)],
+        help_text=_("Trên tiền bán hàng của thành viên, sau phí sàn."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -4,6 +4,9 @@ They sit low in the layering because staff roles are scoped to them (accounts) a
 milestones are counted per marketplace (households), both below the catalog.
 """
 
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +24,14 @@ class Marketplace(models.Model):
         help_text=_("Sàn bên ngoài gửi số liệu qua API đối tác thay vì được tính trực tiếp."),
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    commission_percent = models.DecimalField(
+        _("phí sàn (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(5),
+        validators=[MinValueValidator(0), MaxValueValidator(50)],
+        help_text=_("Phần trăm tiền hàng sàn giữ lại trên mỗi đơn hoàn tất."),
+    )
 
     class Meta:
         ordering = ["name"]

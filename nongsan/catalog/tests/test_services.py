@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
 from PIL import Image
 
 from nongsan.accounts.models import Role
@@ -617,7 +619,7 @@ class TestStock:
         shop = factories.shop(marketplace=postmart)
         a = factories.product(shop=shop, stock="10")
         b = factories.product(shop=shop, name="Na dai", stock="2")
-        with pytest.raises(ApplicationError) as short:
+        with pytest.raises(ApplicationError) as short, transaction.atomic():
             services.stock_take(quantities={a.pk: Decimal("2.5"), b.pk: Decimal(3)})
         assert short.value.code == "out_of_stock" and "Na dai" in short.value.message
         a.refresh_from_db()
@@ -626,6 +628,7 @@ class TestStock:
         a.refresh_from_db()
         b.refresh_from_db()
         assert (a.stock, b.stock) == (Decimal("7.5"), 0)
+        assert (a.order_count, b.order_count) == (1, 1)
         services.stock_return(quantities={b.pk: Decimal(1)})
         b.refresh_from_db()
         assert b.stock == 1
@@ -634,6 +637,29 @@ class TestStock:
         product = factories.product(shop=factories.shop(marketplace=postmart), status=Status.HIDDEN)
         with pytest.raises(ApplicationError, match="không còn được bán"):
             services.stock_take(quantities={product.pk: Decimal(1)})
+
+    def test_preorders_take_the_expected_yield_not_the_stock(self, postmart):
+        product = factories.product(
+            shop=factories.shop(marketplace=postmart),
+            stock="0",
+            preorder_enabled=True,
+            expected_yield=Decimal(100),
+            available_from=timezone.localdate() + dt.timedelta(days=30),
+            available_to=timezone.localdate() + dt.timedelta(days=60),
+        )
+        services.stock_take(quantities={product.pk: Decimal(60)}, preorder=True)
+        with pytest.raises(ApplicationError, match="chỉ còn nhận đặt trước 40"):
+            services.stock_take(quantities={product.pk: Decimal(41)}, preorder=True)
+        with pytest.raises(ApplicationError, match="chỉ còn 0"):
+            services.stock_take(quantities={product.pk: Decimal(1)})
+        services.stock_return(quantities={product.pk: Decimal(10)}, preorder=True)
+        product.refresh_from_db()
+        assert product.preordered == 50
+        services.harvest_record(
+            product=product, preorders_filled=Decimal(50), harvested=Decimal(80)
+        )
+        product.refresh_from_db()
+        assert (product.preordered, product.stock) == (0, 30)
 
 
 def test_views_are_counted_per_day(postmart):

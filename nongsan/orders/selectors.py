@@ -1,0 +1,231 @@
+"""Every read about buying, scoped by the actor: a buyer sees their orders, a seller the
+sub-orders of the shops they run, a marketplace operator those of their marketplace."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from nongsan.accounts.models import Role
+from nongsan.catalog import selectors as catalog_selectors
+from nongsan.orders.models import Cart, Order, OrderLine, SubOrder, SubOrderEvent
+from nongsan.orders.pipeline import ALLOWED, BUYER_MAY_CANCEL, MOVERS, Party, parties_of
+from nongsan.payments import selectors as payments_selectors
+from nongsan.payments.models import Payment
+
+Status = SubOrder.Status
+
+
+def _not_found() -> Http404:
+    return Http404("Không tìm thấy đơn hàng.")
+
+
+def cart_lines(*, cart: Cart | None) -> list[Any]:
+    if cart is None:
+        return []
+    return list(
+        cart.lines.select_related("product__shop__commune__province").order_by(
+            "product__shop_id", "pk"
+        )
+    )
+
+
+def cart_count(*, cart: Cart | None) -> int:
+    return 0 if cart is None else cart.lines.count()
+
+
+def _sub_orders() -> QuerySet[SubOrder]:
+    return SubOrder.objects.select_related("shop", "marketplace", "order").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))
+    )
+
+
+def order_list_for_buyer(*, actor: Any) -> QuerySet[Order]:
+    if not getattr(actor, "is_authenticated", False):
+        return Order.objects.none()
+    return (
+        Order.objects.filter(buyer=actor)
+        .prefetch_related(Prefetch("sub_orders", queryset=_sub_orders().order_by("number")))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def order_get_for_buyer(*, actor: Any, number: str) -> Order:
+    order = order_list_for_buyer(actor=actor).filter(number=number).first()
+    if order is None:
+        raise _not_found()
+    return order
+
+
+def sub_order_list_for_seller(*, actor: Any, status: str = "") -> QuerySet[SubOrder]:
+    """Sub-orders of the shops the actor runs (or, for an operator, of their marketplace)."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return SubOrder.objects.none()
+    subs = _sub_orders().select_related("order__commune__province", "order__country")
+    if actor.role == Role.MARKETPLACE_OPERATOR and actor.marketplace_id:
+        subs = subs.filter(marketplace_id=actor.marketplace_id)
+    elif not actor.is_superuser:
+        shops = catalog_selectors.shop_list_managed(actor=actor).values("pk")
+        subs = subs.filter(shop__in=shops)
+    if status:
+        subs = subs.filter(status=status)
+    return subs.order_by("-placed_at", "-pk")
+
+
+def sub_order_get_for_seller(*, actor: Any, number: str) -> SubOrder:
+    sub = sub_order_list_for_seller(actor=actor).filter(number=number).first()
+    if sub is None:
+        raise _not_found()
+    return sub
+
+
+def sub_order_get_for(*, actor: Any, number: str) -> SubOrder:
+    """A sub-order the actor is a party to: buyer, seller, carrier staff or operator."""
+    sub = (
+        _sub_orders()
+        .select_related("order__buyer", "shop__household", "shop__cooperative")
+        .filter(number=number)
+        .first()
+    )
+    if sub is None or not getattr(actor, "is_authenticated", False):
+        raise _not_found()
+    if not parties_of(actor=actor, sub_order=sub):
+        raise _not_found()
+    return sub
+
+
+def history(*, sub_order: SubOrder) -> QuerySet[SubOrderEvent]:
+    return sub_order.events.select_related("actor").order_by("at", "pk")
+
+
+@dataclass(frozen=True)
+class Action:
+    to: str
+    label: str
+    needs_reason: bool = False
+    danger: bool = False
+
+
+_LABELS: dict[str, str] = {
+    Status.CONFIRMED: "Xác nhận đơn",
+    Status.PACKED: "Đã đóng gói",
+    Status.HANDED_TO_CARRIER: "Đã giao cho bưu điện",
+    Status.DELIVERED: "Đã giao đến người mua",
+    Status.COMPLETED: "Đã nhận đủ hàng",
+    Status.CANCELLED: "Hủy đơn",
+}
+
+
+def next_actions(*, actor: Any, sub_order: SubOrder) -> list[Action]:
+    """What the actor can do next with this sub-order: the buttons to show."""
+    parties = parties_of(actor=actor, sub_order=sub_order)
+    actions = []
+    for to in sorted(ALLOWED[sub_order.status], key=lambda s: s == Status.CANCELLED):
+        movers = MOVERS[to] & parties
+        if not movers:
+            continue
+        if to == Status.CANCELLED:
+            if movers == {Party.BUYER} and sub_order.status not in BUYER_MAY_CANCEL:
+                continue
+            actions.append(
+                Action(to=to, label=_LABELS[to], needs_reason=movers != {Party.BUYER}, danger=True)
+            )
+            continue
+        actions.append(Action(to=to, label=_LABELS[to]))
+    return actions
+
+
+NEXT_STEP_FOR_SELLER: dict[str, str] = {
+    Status.PLACED: "Xác nhận đơn trong 24 giờ để người mua yên tâm.",
+    Status.CONFIRMED: "Đóng gói hàng, cân lại khối lượng.",
+    Status.PACKED: "Chờ bưu tá đến lấy hàng hoặc mang ra bưu điện xã.",
+    Status.HANDED_TO_CARRIER: "Hàng đang trên đường đến người mua.",
+    Status.DELIVERED: "Người mua đã nhận hàng; tiền sẽ vào số dư sau khi đơn hoàn tất.",
+    Status.COMPLETED: "Đơn đã hoàn tất; tiền hàng đã vào số dư của hộ.",
+    Status.CANCELLED: "Đơn đã hủy.",
+}
+NEXT_STEP_FOR_BUYER: dict[str, str] = {
+    Status.PLACED: "Chờ người bán xác nhận.",
+    Status.CONFIRMED: "Người bán đang chuẩn bị hàng.",
+    Status.PACKED: "Hàng đã đóng gói, sắp giao cho bưu điện.",
+    Status.HANDED_TO_CARRIER: "Hàng đang trên đường đến bạn.",
+    Status.DELIVERED: "Bạn đã nhận hàng? Bấm “Đã nhận đủ hàng” và đánh giá sản phẩm.",
+    Status.COMPLETED: "Cảm ơn bạn đã mua hàng của nông dân.",
+    Status.CANCELLED: "Đơn đã hủy; tiền đã trả (nếu có) được hoàn lại.",
+}
+
+
+def payments_of(*, order: Order) -> QuerySet[Payment]:
+    return payments_selectors.payment_list(order_reference=order.number)
+
+
+def seller_counts(*, actor: Any) -> dict[str, int]:
+    """Sub-orders per status for the seller's tabs."""
+    counts = {s: 0 for s in Status.values}
+    for row in sub_order_list_for_seller(actor=actor).order_by().values("status"):
+        counts[row["status"]] += 1
+    return counts
+
+
+def reviewable_lines(*, actor: Any, sub_order: SubOrder) -> list[OrderLine]:
+    """Lines of a received sub-order the buyer has not reviewed yet."""
+    if sub_order.order.buyer_id != actor.pk or sub_order.status not in (
+        Status.DELIVERED,
+        Status.COMPLETED,
+    ):
+        return []
+    reviewed = set(sub_order.reviews.values_list("product_id", flat=True))
+    return [line for line in sub_order.lines.all() if line.product_id not in reviewed]
+
+
+def product_order_stats(*, product_ids: list[int]) -> dict[int, int]:
+    """Sub-orders not cancelled per product (the seller's "orders" figure)."""
+    rows = (
+        OrderLine.objects.filter(product_id__in=product_ids)
+        .exclude(sub_order__status=Status.CANCELLED)
+        .values_list("product_id")
+    )
+    counts: dict[int, int] = {}
+    for (pk,) in rows:
+        counts[pk] = counts.get(pk, 0) + 1
+    return counts
+
+
+def pending_attention(*, actor: Any) -> QuerySet[SubOrder]:
+    """Sub-orders waiting for the seller: placed or confirmed."""
+    return sub_order_list_for_seller(actor=actor).filter(
+        Q(status=Status.PLACED) | Q(status=Status.CONFIRMED)
+    )
+
+
+def last_address(*, actor: Any) -> dict[str, Any]:
+    """The buyer's last delivery address, to fill the checkout form."""
+    order = Order.objects.filter(buyer=actor).order_by("-created_at", "-pk").first()
+    if order is None:
+        return {}
+    if order.commune_id is None:
+        return {
+            "abroad": True,
+            "country": order.country_id,
+            "foreign_address": order.foreign_address,
+            "recipient_name": order.recipient_name,
+            "recipient_phone": order.recipient_phone,
+        }
+    return {
+        "province": order.province_id,
+        "commune": order.commune_id,
+        "street": order.street,
+        "recipient_name": order.recipient_name,
+        "recipient_phone": order.recipient_phone,
+    }
+
+
+def preorders_waiting(*, product: Any) -> list[OrderLine]:
+    """Pre-ordered lines of a product waiting for its harvest, in order of placement."""
+    return list(
+        OrderLine.objects.filter(product=product, is_preorder=True, filled_quantity=None)
+        .exclude(sub_order__status=Status.CANCELLED)
+        .select_related("sub_order")
+        .order_by("sub_order__placed_at", "pk")
+    )

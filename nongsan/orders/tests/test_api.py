@@ -1,0 +1,205 @@
+import json
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
+
+from nongsan.accounts import services as accounts_services
+from nongsan.accounts.tests import factories as account_factories
+from nongsan.catalog.models import Product
+from nongsan.catalog.tests import factories as catalog_factories
+from nongsan.core.errors import ApplicationError
+from nongsan.orders import services
+from nongsan.orders.models import Order, SubOrder
+from nongsan.orders.tests import factories
+from nongsan.payments import services as payments_services
+from nongsan.payments.models import Payment
+
+Status = SubOrder.Status
+
+
+def _key(user):
+    return {"X-API-Key": accounts_services.api_key_create(user=user, name="test")[1]}
+
+
+def _checkout_body(commune):
+    return {
+        "address": {
+            "recipient_name": "Trần Thu Hà",
+            "recipient_phone": "0912345678",
+            "commune_code": commune.code,
+            "street": "12 Nguyễn Trãi",
+        },
+        "payment_method": "vietqr",
+    }
+
+
+@pytest.fixture
+def shop(db):
+    return catalog_factories.shop(marketplace=account_factories.marketplace())
+
+
+@pytest.mark.django_db
+def test_cart_checkout_and_payment_over_the_api(client, shop):
+    na = factories.product(shop=shop, price=65_000, stock="20", order_step="0.5")
+    buyer = factories.buyer()
+    headers = _key(buyer)
+    added = client.post(
+        "/api/orders/cart/items",
+        {"product_id": na.pk, "quantity": "2.5"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert added.status_code == 200 and added.json()["goods_total"] == 162_500
+    body = _checkout_body(factories.hanoi_commune())
+    placed = client.post(
+        "/api/orders/checkout",
+        body,
+        content_type="application/json",
+        headers={**headers, "Idempotency-Key": "chk-1"},
+    )
+    assert placed.status_code == 201, placed.content
+    order = placed.json()
+    assert order["sub_orders"][0]["lines"][0]["quantity"] == "2.500"
+    again = client.post(
+        "/api/orders/checkout",
+        body,
+        content_type="application/json",
+        headers={**headers, "Idempotency-Key": "chk-1"},
+    )
+    assert again.status_code == 201 and again.json()["number"] == order["number"]
+    payments = client.get(f"/api/orders/{order['number']}/payments", headers=headers).json()
+    assert payments[0]["vietqr"].startswith("000201010212")
+    retry = client.post(
+        f"/api/orders/{order['number']}/payments",
+        {"method": "ewallet"},
+        content_type="application/json",
+        headers={**headers, "Idempotency-Key": "pay-2"},
+    )
+    assert retry.status_code == 201 and retry.json()["redirect_url"]
+    repeat = client.post(
+        f"/api/orders/{order['number']}/payments",
+        {"method": "ewallet"},
+        content_type="application/json",
+        headers={**headers, "Idempotency-Key": "pay-2"},
+    )
+    assert repeat.json()["reference"] == retry.json()["reference"]
+    assert Payment.objects.filter(order_reference=order["number"]).count() == 2
+
+
+@pytest.mark.django_db
+def test_ewallet_webhook_is_verified_and_idempotent(client, shop):
+    na = factories.product(shop=shop)
+    order = factories.place(items=[(na, 1)], method="ewallet")
+    payment = Payment.objects.get(order_reference=order.number)
+    sandbox = payments_services.sandbox_wallet()
+    body = sandbox.sign_webhook(
+        provider_ref=payment.provider_ref,
+        reference=payment.reference,
+        amount=payment.amount,
+        status="succeeded",
+        event_id="ipn-1",
+    )
+    url = "/api/payments/webhooks/ewallet/sandbox"
+    first = client.post(url, body, content_type="application/json")
+    second = client.post(url, body, content_type="application/json")
+    assert first.json()["outcome"] == "accepted" and second.status_code == 200
+    order.refresh_from_db()
+    assert order.payment_status == Order.PaymentStatus.PAID
+    tampered = json.loads(body)
+    tampered["amount"] = "1"
+    refused = client.post(url, json.dumps(tampered), content_type="application/json")
+    assert refused.status_code == 401
+
+
+@pytest.mark.django_db
+def test_api_scopes_orders_to_their_parties(client, shop):
+    na = factories.product(shop=shop)
+    order = factories.place(items=[(na, 1)])
+    sub = order.sub_orders.get()
+    stranger = _key(factories.buyer())
+    assert client.get(f"/api/orders/{order.number}", headers=stranger).status_code == 404
+    moved = client.post(
+        f"/api/orders/sub-orders/{sub.number}/transition",
+        {"to": "confirmed"},
+        content_type="application/json",
+        headers=stranger,
+    )
+    assert moved.status_code == 404
+    buyer_tries = client.post(
+        f"/api/orders/sub-orders/{sub.number}/transition",
+        {"to": "confirmed"},
+        content_type="application/json",
+        headers=_key(order.buyer),
+    )
+    assert buyer_tries.status_code == 403
+    seller = _key(shop.household.user)
+    listed = client.get("/api/orders/seller/sub-orders", headers=seller).json()
+    assert [s["number"] for s in listed["items"]] == [sub.number]
+    ok = client.post(
+        f"/api/orders/sub-orders/{sub.number}/transition",
+        {"to": "confirmed"},
+        content_type="application/json",
+        headers=seller,
+    )
+    assert ok.status_code == 200 and ok.json()["confirmed_at"]
+    assert client.get("/api/orders/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_checkout_runs_a_bounded_number_of_statements(shop):
+    """A checkout of three shops' products: the statements do not grow with the cart beyond
+    one conditional UPDATE per product."""
+    shops = [shop] + [
+        catalog_factories.shop(marketplace=shop.marketplace, name=f"Vườn {i}") for i in range(2)
+    ]
+    products = [factories.product(shop=s, stock="50") for s in shops]
+    buyer = factories.buyer()
+    cart = services.cart_for(user=buyer, session_key=None)
+    for product in products:
+        services.cart_add(cart=cart, product=product, quantity=Decimal(2))
+    address = factories.address()
+    with CaptureQueriesContext(connection) as captured:
+        services.checkout(buyer=buyer, cart=cart, address=address, idempotency_key="q-1")
+    assert len(captured) <= 25, "\n".join(q["sql"][:120] for q in captured.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_buyers_race_for_the_last_ten_kilos(units_loaded):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under real concurrency need PostgreSQL")
+    shop = catalog_factories.shop(marketplace=account_factories.marketplace())
+    lychee = factories.product(shop=shop, stock="10")
+    address = factories.address()
+    buyers = [factories.buyer() for _ in range(50)]
+    carts = []
+    for buyer in buyers:
+        cart = services.cart_for(user=buyer, session_key=None)
+        services.cart_add(cart=cart, product=lychee, quantity=Decimal(1))
+        carts.append(cart)
+    start = threading.Barrier(50)
+    outcomes: list[str] = []
+
+    def buy(buyer, cart):
+        try:
+            start.wait()
+            services.checkout(buyer=buyer, cart=cart, address=address)
+            outcomes.append("ok")
+        except ApplicationError as error:
+            outcomes.append(error.code)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=buy, args=pair) for pair in zip(buyers, carts, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("ok") == 10
+    assert outcomes.count("out_of_stock") == 40
+    lychee.refresh_from_db()
+    assert lychee.stock == 0
+    assert SubOrder.objects.count() == 10
+    assert Product.objects.filter(stock__lt=0).count() == 0

@@ -1,0 +1,114 @@
+"""Every read about money: payments of an order, a household's balance and statement."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet, Sum
+from django.http import Http404
+
+from nongsan.accounts.models import Role
+from nongsan.households.models import Household
+from nongsan.payments import vietqr
+from nongsan.payments.models import LedgerEntry, Notification, Payment, PaymentAccount, Refund
+
+
+def payment_list(*, order_reference: str) -> QuerySet[Payment]:
+    return Payment.objects.filter(order_reference=order_reference).order_by("-created_at", "-pk")
+
+
+def payment_get_for_payer(*, actor: Any, reference: str) -> Payment:
+    payment = Payment.objects.filter(reference=reference).first()
+    if payment is None or payment.payer_id != getattr(actor, "pk", None):
+        raise Http404("Không tìm thấy thanh toán.")
+    return payment
+
+
+def payment_get_by_provider_ref(*, provider_ref: str) -> Payment:
+    payment = Payment.objects.filter(provider_ref=provider_ref).first()
+    if payment is None:
+        raise Http404("Không tìm thấy thanh toán.")
+    return payment
+
+
+def active_account(*, household: Household) -> PaymentAccount | None:
+    return PaymentAccount.objects.filter(household=household, is_active=True).first()
+
+
+@dataclass(frozen=True)
+class Balance:
+    unpaid: int  # credited, not yet paid out
+    paid_out: int
+    sales: int
+    commission: int
+    cooperative_share: int
+
+
+def balance(*, household: Household) -> Balance:
+    totals = {
+        row["kind"]: row["total"]
+        for row in LedgerEntry.objects.filter(household=household)
+        .values("kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    unpaid = (
+        LedgerEntry.objects.filter(household=household, payout=None).aggregate(t=Sum("amount"))["t"]
+        or 0
+    )
+    return Balance(
+        unpaid=unpaid,
+        paid_out=-(totals.get(LedgerEntry.Kind.PAYOUT) or 0),
+        sales=totals.get(LedgerEntry.Kind.SALE) or 0,
+        commission=-(totals.get(LedgerEntry.Kind.COMMISSION) or 0),
+        cooperative_share=-(totals.get(LedgerEntry.Kind.COOPERATIVE_SHARE) or 0),
+    )
+
+
+def statement(*, household: Household, limit: int = 200) -> QuerySet[LedgerEntry]:
+    """The household's ledger, newest first: every sale, deduction and payout."""
+    return (
+        LedgerEntry.objects.filter(household=household)
+        .select_related("marketplace", "payout")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def is_staff_for_money(*, actor: Any) -> bool:
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and (actor.is_superuser or actor.role == Role.MARKETPLACE_OPERATOR)
+    )
+
+
+def flagged_payments() -> QuerySet[Payment]:
+    return Payment.objects.filter(status=Payment.Status.FLAGGED).order_by("-created_at")
+
+
+def pending_refunds() -> QuerySet[Refund]:
+    return Refund.objects.filter(status=Refund.Status.PENDING).select_related("payment")
+
+
+def unmatched_notifications() -> QuerySet[Notification]:
+    return Notification.objects.filter(outcome=Notification.Outcome.UNMATCHED)
+
+
+@dataclass(frozen=True)
+class CollectionAccount:
+    bank: str
+    bank_name: str
+    number: str
+    holder: str
+
+
+def collection_account() -> CollectionAccount:
+    """The platform's account buyers transfer to (shown beside the QR for manual transfers)."""
+    config = settings.PAYMENTS
+    bank = next(
+        (name for name, b in vietqr.BANKS.items() if b.bin == config["BANK_BIN"]),
+        config["BANK_BIN"],
+    )
+    full = vietqr.BANKS[bank].name if bank in vietqr.BANKS else ""
+    return CollectionAccount(
+        bank=bank, bank_name=full, number=config["BANK_ACCOUNT"], holder=config["BANK_ACCOUNT_NAME"]
+    )

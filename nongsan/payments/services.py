@@ -1,0 +1,485 @@
+"""Every write about money: payment attempts, bank and wallet notifications, refunds, households'
+payment accounts, the ledger of their balances, and payout batches.
+
+Notifications are verified (signature) before anything else, recorded once by (source, event id)
+so that a repeat changes nothing, and matched to a payment by our reference; money that arrives
+in another amount than asked is flagged for staff, never accepted.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from nongsan.accounts.models import Role, User
+from nongsan.core.errors import ApplicationError
+from nongsan.core.text import fold
+from nongsan.households import selectors as households_selectors
+from nongsan.households import services as households_services
+from nongsan.households.models import Household, Milestone
+from nongsan.orgs.models import Marketplace
+from nongsan.payments import providers, vietqr
+from nongsan.payments.models import (
+    LedgerEntry,
+    Method,
+    Notification,
+    Payment,
+    PaymentAccount,
+    Payout,
+    PayoutBatch,
+    Refund,
+)
+
+BANK_SOURCE = "bank"
+PROVIDER_OF_METHOD: dict[str, str] = {Method.COD: "cod", Method.VIETQR: "vietqr"}
+_ORDER_REFERENCE = re.compile(r"NS[A-Z2-9]{8}")
+
+
+def ewallet() -> providers.EwalletProvider:
+    config = settings.PAYMENTS
+    return providers.get_provider(
+        config["EWALLET_PROVIDER"], secret=config["EWALLET_SECRET"], base_url=config["SITE_URL"]
+    )
+
+
+def sandbox_wallet() -> providers.SandboxProvider:
+    """The sandbox wallet itself, for its pay page (which plays the provider's part)."""
+    wallet = ewallet()
+    if not isinstance(wallet, providers.SandboxProvider):
+        raise ApplicationError("Ví thử nghiệm không được bật.", code="not_found")
+    return wallet
+
+
+# --- Payment attempts ---------------------------------------------------------------------------
+
+
+def payment_start(
+    *,
+    order_reference: str,
+    payer: User,
+    method: str,
+    amount: int,
+    return_url: str = "",
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> Payment:
+    """A new attempt to pay an order; earlier attempts still waiting are cancelled. The same
+    idempotency key returns the attempt it made the first time."""
+    if idempotency_key:
+        done = Payment.objects.filter(payer=payer, idempotency_key=idempotency_key).first()
+        if done is not None:
+            return done
+    if method not in Method.values:
+        raise ApplicationError("Cách thanh toán không hợp lệ.", field="payment_method")
+    if amount <= 0:
+        raise ApplicationError("Số tiền phải lớn hơn 0.", field="amount")
+    now = now or timezone.now()
+    attempts = Payment.objects.filter(order_reference=order_reference)
+    attempts.filter(status=Payment.Status.PENDING).update(status=Payment.Status.CANCELLED)
+    payment = Payment(
+        reference=f"{order_reference}P{attempts.count() + 1}",
+        order_reference=order_reference,
+        payer=payer,
+        method=method,
+        amount=amount,
+        created_at=now,
+        idempotency_key=idempotency_key or None,
+        provider=PROVIDER_OF_METHOD.get(method, ""),
+    )
+    if method == Method.EWALLET:
+        wallet = ewallet()
+        site = settings.PAYMENTS["SITE_URL"].rstrip("/")
+        created = wallet.create(
+            reference=payment.reference,
+            amount=amount,
+            description=f"Thanh toan don {order_reference}",
+            return_url=return_url or f"{site}/thanh-toan/vi/tro-ve/",
+            notify_url=f"{site}/api/payments/webhooks/ewallet/{wallet.code}",
+        )
+        payment.provider = wallet.code
+        payment.provider_ref = created.provider_ref
+        payment.redirect_url = created.redirect_url
+    payment.save()
+    return payment
+
+
+def vietqr_for(*, payment: Payment) -> str:
+    """The VietQR payload for a bank-transfer attempt: the platform's account, the exact amount,
+    and the order number as the transfer message (how the bank notification finds the order)."""
+    config = settings.PAYMENTS
+    return vietqr.vietqr_payload(
+        bank_bin=config["BANK_BIN"],
+        account_number=config["BANK_ACCOUNT"],
+        amount=payment.amount,
+        message=payment.order_reference,
+    )
+
+
+def _settle(
+    payment: Payment, *, received: int, now: dt.datetime, source: str
+) -> Notification.Outcome:
+    """Apply money received to a waiting payment: accepted if the amount matches, else flagged."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.status == Payment.Status.SUCCEEDED:
+        return Notification.Outcome.IGNORED
+    if received != locked.amount:
+        locked.status = Payment.Status.FLAGGED
+        locked.received_amount = received
+        locked.flag_reason = (
+            f"Nhận {received:,} đồng qua {source}, đơn cần {locked.amount:,} đồng.".replace(
+                ",", "."
+            )
+        )
+        locked.save(update_fields=["status", "received_amount", "flag_reason"])
+        return Notification.Outcome.FLAGGED
+    locked.status = Payment.Status.SUCCEEDED
+    locked.received_amount = received
+    locked.confirmed_at = now
+    locked.save(update_fields=["status", "received_amount", "confirmed_at"])
+    payment.status = locked.status
+    return Notification.Outcome.ACCEPTED
+
+
+def _record(*, source: str, event_id: str, payload: Mapping[str, Any]) -> tuple[Notification, bool]:
+    """Keep a notification once; (notification, False) when this event was seen before."""
+    try:
+        with transaction.atomic():
+            return (
+                Notification.objects.create(
+                    source=source,
+                    event_id=event_id,
+                    payload=dict(payload),
+                    outcome=Notification.Outcome.UNMATCHED,
+                ),
+                True,
+            )
+    except IntegrityError:
+        return Notification.objects.get(source=source, event_id=event_id), False
+
+
+def bank_signature(body: bytes) -> str:
+    """What the bank's notification service puts in X-Signature: hex HMAC-SHA256 of the body."""
+    secret = settings.PAYMENTS["BANK_WEBHOOK_SECRET"].encode()
+    return hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def bank_notification_receive(
+    *, body: bytes, signature: str, now: dt.datetime | None = None
+) -> Notification:
+    """A credit to the platform's account, as the bank notifies it (JSON: id, amount,
+    description, account). The order number in the description finds the payment."""
+    if not signature or not hmac.compare_digest(bank_signature(body), signature):
+        raise providers.SignatureError("Chữ ký thông báo ngân hàng không hợp lệ.")
+    try:
+        data = json.loads(body)
+        event_id = str(data["id"])
+        amount = int(data["amount"])
+        description = str(data.get("description", ""))
+    except (ValueError, KeyError, TypeError) as error:
+        raise ApplicationError(f"Thông báo ngân hàng thiếu hoặc sai trường: {error}.") from error
+    notification, new = _record(source=BANK_SOURCE, event_id=event_id, payload=data)
+    if not new:
+        return notification
+    now = now or timezone.now()
+    match = _ORDER_REFERENCE.search(description.upper().replace(" ", ""))
+    payment = (
+        Payment.objects.filter(order_reference=match.group(0), method=Method.VIETQR)
+        .exclude(status=Payment.Status.CANCELLED)
+        .order_by("-pk")
+        .first()
+        if match
+        else None
+    )
+    if payment is not None:
+        notification.payment = payment
+        notification.outcome = _settle(payment, received=amount, now=now, source="chuyển khoản")
+    notification.save(update_fields=["payment", "outcome"])
+    return notification
+
+
+@transaction.atomic
+def ewallet_notification_receive(
+    *, provider_code: str, body: bytes, headers: Mapping[str, str], now: dt.datetime | None = None
+) -> Notification:
+    """An e-wallet's signed notification (IPN): verified, recorded once, applied once."""
+    wallet = ewallet()
+    if wallet.code != provider_code:
+        raise ApplicationError("Nhà cung cấp ví không được hỗ trợ.", code="not_found")
+    result = wallet.parse_webhook(body, headers)  # raises SignatureError
+    return _apply_result(result, source=wallet.code, now=now)
+
+
+@transaction.atomic
+def ewallet_return_receive(*, params: Mapping[str, str], now: dt.datetime | None = None) -> Payment:
+    """The buyer's browser comes back from the wallet with signed parameters."""
+    result = ewallet().verify_return(params)
+    notification = _apply_result(result, source=f"{ewallet().code}-return", now=now)
+    payment = notification.payment or Payment.objects.filter(reference=result.reference).first()
+    if payment is None:
+        raise ApplicationError("Không tìm thấy thanh toán.", code="not_found")
+    payment.refresh_from_db()
+    return payment
+
+
+def _apply_result(
+    result: providers.ProviderResult, *, source: str, now: dt.datetime | None
+) -> Notification:
+    notification, new = _record(source=source, event_id=result.event_id, payload=result.raw)
+    if not new:
+        return notification
+    payment = Payment.objects.filter(
+        reference=result.reference, method=Method.EWALLET, provider_ref=result.provider_ref
+    ).first()
+    if payment is not None:
+        notification.payment = payment
+        if result.status == "succeeded":
+            notification.outcome = _settle(
+                payment, received=result.amount, now=now or timezone.now(), source="ví điện tử"
+            )
+        else:
+            Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
+                status=Payment.Status.FAILED
+            )
+            notification.outcome = Notification.Outcome.FAILED
+    notification.save(update_fields=["payment", "outcome"])
+    return notification
+
+
+def is_paid(*, order_reference: str, amount: int) -> bool:
+    received = Payment.objects.filter(
+        order_reference=order_reference, status=Payment.Status.SUCCEEDED
+    ).aggregate(total=Sum("received_amount"))["total"]
+    return (received or 0) >= amount
+
+
+def cod_collected(*, order_reference: str, amount: int, now: dt.datetime | None = None) -> None:
+    """The carrier collected a parcel's cash on delivery (one sub-order of the order)."""
+    payment = (
+        Payment.objects.select_for_update()
+        .filter(order_reference=order_reference, method=Method.COD)
+        .exclude(status=Payment.Status.CANCELLED)
+        .first()
+    )
+    if payment is None:
+        return
+    received = (payment.received_amount or 0) + amount
+    payment.received_amount = received
+    fields = ["received_amount"]
+    if received >= payment.amount:
+        payment.status = Payment.Status.SUCCEEDED
+        payment.confirmed_at = now or timezone.now()
+        fields += ["status", "confirmed_at"]
+    payment.save(update_fields=fields)
+
+
+def cod_settle(*, payments: list[Payment], now: dt.datetime | None = None) -> int:
+    """The carrier paid over the cash it collected for these payments."""
+    return Payment.objects.filter(
+        pk__in=[p.pk for p in payments],
+        method=Method.COD,
+        status=Payment.Status.SUCCEEDED,
+        settled_at=None,
+    ).update(settled_at=now or timezone.now())
+
+
+def refund_issue(*, order_reference: str, reference: str, amount: int, reason: str) -> Refund:
+    """Give money back to the buyer of a paid order, once per reference. A wallet payment is
+    refunded through the wallet at once; a bank transfer waits for staff to send it back."""
+    existing = Refund.objects.filter(reference=reference).first()
+    if existing is not None:
+        return existing
+    payment = (
+        Payment.objects.filter(order_reference=order_reference, status=Payment.Status.SUCCEEDED)
+        .exclude(method=Method.COD)
+        .order_by("-pk")
+        .first()
+    )
+    if payment is None:
+        raise ApplicationError("Đơn chưa được thanh toán, không có gì để hoàn.", field="amount")
+    refunded = payment.refunds.aggregate(total=Sum("amount"))["total"] or 0
+    if amount <= 0 or refunded + amount > (payment.received_amount or 0):
+        raise ApplicationError("Số tiền hoàn vượt quá số đã thanh toán.", field="amount")
+    wallet = payment.method == Method.EWALLET
+    return Refund.objects.create(
+        payment=payment,
+        reference=reference,
+        amount=amount,
+        reason=reason[:300],
+        status=Refund.Status.DONE if wallet else Refund.Status.PENDING,
+        done_at=timezone.now() if wallet else None,
+    )
+
+
+def refund_mark_done(*, actor: User, refund: Refund) -> Refund:
+    if not (actor.is_superuser or actor.role == Role.MARKETPLACE_OPERATOR):
+        raise ApplicationError("Chỉ nhân viên sàn xác nhận hoàn tiền.", code="forbidden")
+    Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
+        status=Refund.Status.DONE, done_at=timezone.now()
+    )
+    refund.refresh_from_db()
+    return refund
+
+
+# --- Households' payment accounts ---------------------------------------------------------------
+
+
+def _names_match(holder: str, head: str) -> bool:
+    """Banks print the holder in capitals without marks: "NGUYEN THI MAI" is Nguyễn Thị Mai."""
+    return fold(holder).split() == fold(head).split()
+
+
+@transaction.atomic
+def payment_account_link(
+    *,
+    actor: User,
+    household: Household,
+    kind: str,
+    provider: str = "",
+    number: str = "",
+    holder_name: str = "",
+) -> PaymentAccount:
+    """Link where a household receives its money (replacing the one before) and record the
+    household's e-payment account milestone. The holder must be the head of household."""
+    if not (household.user_id == actor.pk or _serves(actor=actor, household=household)):
+        raise ApplicationError("Bạn không có quyền với hộ này.", code="forbidden")
+    if kind not in PaymentAccount.Kind.values:
+        raise ApplicationError("Chọn loại tài khoản nhận tiền.", field="kind")
+    number = re.sub(r"[\s.-]", "", number)
+    holder_name = " ".join(holder_name.split())
+    if kind == PaymentAccount.Kind.BANK:
+        if provider not in vietqr.BANKS:
+            raise ApplicationError("Chọn ngân hàng trong danh sách.", field="provider")
+        if not re.fullmatch(r"[0-9]{6,19}", number):
+            raise ApplicationError("Số tài khoản gồm 6 đến 19 chữ số.", field="number")
+    elif kind == PaymentAccount.Kind.EWALLET:
+        if provider not in EWALLETS:
+            raise ApplicationError("Chọn ví điện tử trong danh sách.", field="provider")
+        if not re.fullmatch(r"0[0-9]{9}", number):
+            raise ApplicationError("Số ví là số điện thoại 10 chữ số.", field="number")
+    else:
+        provider, number, holder_name = "", "", household.head_name
+    if not _names_match(holder_name, household.head_name):
+        raise ApplicationError(
+            f"Tên chủ tài khoản phải là chủ hộ ({household.head_name}).", field="holder_name"
+        )
+    PaymentAccount.objects.filter(household=household, is_active=True).update(is_active=False)
+    account = PaymentAccount.objects.create(
+        household=household,
+        kind=kind,
+        provider=provider,
+        number=number,
+        holder_name=holder_name.upper() if kind != PaymentAccount.Kind.POST_OFFICE else "",
+        created_by=actor,
+    )
+    if kind != PaymentAccount.Kind.POST_OFFICE:
+        households_services.milestone_record(
+            household=household, kind=Milestone.Kind.PAYMENT_ACCOUNT, source="payment_account"
+        )
+    return account
+
+
+EWALLETS = {"momo": "MoMo", "zalopay": "ZaloPay", "vnpay": "VNPay", "viettelmoney": "Viettel Money"}
+
+
+def _serves(*, actor: User, household: Household) -> bool:
+    return households_selectors.can_see_identity(actor=actor, household=household)
+
+
+# --- The ledger and payouts ---------------------------------------------------------------------
+
+
+def _percent_of(amount: int, percent: Decimal) -> int:
+    return int((Decimal(amount) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def sale_credit(
+    *,
+    household_id: int,
+    marketplace: Marketplace,
+    reference: str,
+    gross: int,
+    commission_percent: Decimal,
+    cooperative_percent: Decimal = Decimal(0),
+) -> list[LedgerEntry]:
+    """Credit a household for a completed sale: + goods, - the marketplace's commission, - the
+    cooperative's share of what remains. Once per (household, sub-order)."""
+    commission = _percent_of(gross, commission_percent)
+    share = _percent_of(gross - commission, cooperative_percent)
+    rows = [(LedgerEntry.Kind.SALE, gross), (LedgerEntry.Kind.COMMISSION, -commission)]
+    if share:
+        rows.append((LedgerEntry.Kind.COOPERATIVE_SHARE, -share))
+    return LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                household_id=household_id,
+                marketplace=marketplace,
+                kind=kind,
+                reference=reference,
+                amount=amount,
+            )
+            for kind, amount in rows
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def payout_batch_run(
+    *, actor: User, minimum: int = 10_000, now: dt.datetime | None = None
+) -> PayoutBatch:
+    """Pay every household whose unpaid balance reaches `minimum` into its active account."""
+    if not (actor.is_superuser or actor.role == Role.MARKETPLACE_OPERATOR):
+        raise ApplicationError("Chỉ nhân viên sàn chạy chi trả.", code="forbidden")
+    now = now or timezone.now()
+    batch = PayoutBatch.objects.create(created_by=actor, created_at=now)
+    balances = (
+        LedgerEntry.objects.filter(payout=None)
+        .values("household_id")
+        .annotate(balance=Sum("amount"))
+        .filter(balance__gte=minimum)
+        .order_by("household_id")
+    )
+    accounts = {
+        a.household_id: a
+        for a in PaymentAccount.objects.filter(
+            is_active=True, household_id__in=[b["household_id"] for b in balances]
+        )
+    }
+    total = count = 0
+    for row in balances:
+        account = accounts.get(row["household_id"])
+        if account is None:
+            continue  # no account yet: the balance waits for the next batch
+        payout = Payout.objects.create(
+            batch=batch,
+            household_id=row["household_id"],
+            account=account,
+            amount=row["balance"],
+            created_at=now,
+        )
+        LedgerEntry.objects.filter(household_id=row["household_id"], payout=None).filter(
+            Q(created_at__lte=now) | Q(created_at__isnull=True)
+        ).update(payout=payout)
+        LedgerEntry.objects.create(
+            household_id=row["household_id"],
+            kind=LedgerEntry.Kind.PAYOUT,
+            reference=f"payout-{payout.pk}",
+            amount=-row["balance"],
+            payout=payout,
+            created_at=now,
+        )
+        total += row["balance"]
+        count += 1
+    PayoutBatch.objects.filter(pk=batch.pk).update(total=F("total") + total, payout_count=count)
+    batch.refresh_from_db()
+    return batch
