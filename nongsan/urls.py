@@ -12,6 +12,7 @@ urlpatterns = [
     path("tap-huan/", include("nongsan.training.urls")),
     path("", include("nongsan.catalog.urls")),
     path("", include("nongsan.orders.urls")),
+    path("", include("nongsan.payments.urls")),
     path("theo-doi/", include("nongsan.monitoring.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from nongsan.accounts.models import ApiKey, User
+from nongsan.accounts.models import ApiKey, Notification, User
 from nongsan.accounts.scope import scope_filter, scoped_get
 
 
@@ -33,3 +33,13 @@ def api_key_get_for(*, actor: Any, key_id: int) -> ApiKey:
         paths={"owner": "user"},
         pk=key_id,
     )
+
+
+def notification_list(*, actor: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=actor).order_by("-created_at", "-pk")
+
+
+def unread_count(*, actor: Any) -> int:
+    if not getattr(actor, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=actor, read_at__isnull=True).count()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("dang-ky/", views.sign_up_view, name="sign_up"),
     path("dang-xuat/", views.logout_view, name="logout"),
     path("tai-khoan/", views.account_view, name="account"),
+    path("thong-bao/", views.notifications_view, name="notifications"),
     path(
         "tai-khoan/khoa-api/<int:key_id>/thu-hoi/", views.api_key_revoke_view, name="api_key_revoke"
     ),

@@ -162,3 +162,19 @@ def api_key_revoke_view(request: HttpRequest, key_id: int) -> HttpResponse:
     services.api_key_revoke(key=key)
     messages.success(request, _("Đã thu hồi khóa %(name)s.") % {"name": key.name})
     return redirect("accounts:account")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications_view(request: HttpRequest) -> HttpResponse:
+    """The user's inbox: order steps, payments, alerts; opening it marks them read."""
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("accounts:notifications")
+    notices = list(selectors.notification_list(actor=request.user)[:100])
+    unread = [n.pk for n in notices if n.read_at is None]
+    response = render(
+        request, "accounts/notifications.html", {"notices": notices, "unread": set(unread)}
+    )
+    services.notifications_mark_read(user=request.user)
+    return response

@@ -126,21 +126,17 @@ def cart_set_quantity(*, cart: Cart, product: Product, quantity: Decimal) -> Car
     return line
 
 
-def cart_merge(*, user: User, session_key: str | None) -> None:
-    """On sign-in, what was put in the cart before joins the user's cart."""
-    if not session_key:
-        return
-    anonymous = Cart.objects.filter(session_key=session_key, user__isnull=True).first()
+def cart_merge(*, user: User, cart_id: int) -> None:
+    """On sign-in, what was put in the cart before joins the user's cart (a product already
+    there keeps the user's quantity)."""
+    anonymous = Cart.objects.filter(pk=cart_id, user__isnull=True).first()
     if anonymous is None:
         return
     cart = cart_for(user=user, session_key=None)
     assert cart is not None
     with transaction.atomic():
-        for line in anonymous.lines.select_related("product"):
-            existing = CartLine.objects.filter(cart=cart, product=line.product).first()
-            if existing is None:
-                line.cart = cart
-                line.save(update_fields=["cart"])
+        taken = set(cart.lines.values_list("product_id", flat=True))
+        anonymous.lines.exclude(product_id__in=taken).update(cart=cart)
         anonymous.delete()
 
 

@@ -33,6 +33,8 @@ from nongsan.payments import selectors as payments_selectors
 from nongsan.payments import services as payments_services
 from nongsan.payments.models import Method, Payment
 
+SESSION_CART = "cart_id"
+
 
 def _session_key(request: HttpRequest) -> str:
     if not request.session.session_key:
@@ -41,12 +43,19 @@ def _session_key(request: HttpRequest) -> str:
 
 
 def _cart(request: HttpRequest, *, create: bool = True) -> Any:
-    user = request.user if request.user.is_authenticated else None
-    return services.cart_for(
-        user=user,  # type: ignore[arg-type]
-        session_key=_session_key(request) if user is None else None,
-        create=create,
-    )
+    """The signed-in user's cart (taking in what was added before signing in: the session keeps
+    that cart's id across the login), or the visitor's session cart."""
+    if request.user.is_authenticated:
+        anonymous_id = request.session.pop(SESSION_CART, None)
+        if anonymous_id:
+            services.cart_merge(user=request.user, cart_id=anonymous_id)  # type: ignore[arg-type]
+        return services.cart_for(user=request.user, session_key=None, create=create)  # type: ignore[arg-type]
+    if not create and SESSION_CART not in request.session:
+        return None
+    cart = services.cart_for(user=None, session_key=_session_key(request), create=create)
+    if cart is not None:
+        request.session[SESSION_CART] = cart.pk
+    return cart
 
 
 def _form_error(form: Any, exc: ApplicationError) -> None:

@@ -8,9 +8,18 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from nongsan.accounts.models import Role
+from nongsan.households import selectors as households_selectors
 from nongsan.households.models import Household
 from nongsan.payments import vietqr
-from nongsan.payments.models import LedgerEntry, Notification, Payment, PaymentAccount, Refund
+from nongsan.payments.models import (
+    LedgerEntry,
+    Notification,
+    Payment,
+    PaymentAccount,
+    Payout,
+    PayoutBatch,
+    Refund,
+)
 
 
 def payment_list(*, order_reference: str) -> QuerySet[Payment]:
@@ -29,6 +38,36 @@ def payment_get_by_provider_ref(*, provider_ref: str) -> Payment:
     if payment is None:
         raise Http404("Không tìm thấy thanh toán.")
     return payment
+
+
+def household_get_for_money(*, actor: Any, household_id: int) -> Household:
+    """A household whose money the actor may see and set up: its own account, or the field
+    agent serving it (the same people who see its identity)."""
+    household = Household.objects.select_related("commune__province").filter(pk=household_id)
+    found = household.first()
+    if found is None or not households_selectors.can_see_identity(actor=actor, household=found):
+        raise Http404("Không tìm thấy hộ.")
+    return found
+
+
+def own_household(*, actor: Any) -> Household | None:
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return Household.objects.filter(user=actor).first()
+
+
+def payout_batches() -> QuerySet[PayoutBatch]:
+    return PayoutBatch.objects.select_related("created_by").order_by("-created_at", "-pk")
+
+
+def payouts_of(*, batch: PayoutBatch) -> QuerySet[Payout]:
+    return batch.payouts.select_related("household__commune__province", "account").order_by(
+        "household__head_name", "pk"
+    )
+
+
+def unpaid_total() -> int:
+    return LedgerEntry.objects.filter(payout=None).aggregate(t=Sum("amount"))["t"] or 0
 
 
 def active_account(*, household: Household) -> PaymentAccount | None:

@@ -31,7 +31,15 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(
         _("Bán hàng"), "catalog:seller_home", roles=frozenset({Role.HOUSEHOLD, Role.INPUT_SUPPLIER})
     ),
+    NavItem(_("Giỏ hàng"), "orders:cart", roles=ALL_ROLES, public=True),
+    NavItem(_("Đơn mua"), "orders:buyer_list"),
+    NavItem(
+        _("Đơn bán"), "orders:seller_list", roles=frozenset({Role.HOUSEHOLD, Role.INPUT_SUPPLIER})
+    ),
+    NavItem(_("Nhận tiền"), "payments:mine", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Kiểm duyệt"), "catalog:moderation", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
+    NavItem(_("Đơn trên sàn"), "orders:seller_list", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
+    NavItem(_("Chi trả"), "payments:payouts", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Hồ sơ hộ"), "households:mine", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Hộ sản xuất"), "households:list", roles=AREA_STAFF),
     NavItem(_("Đăng ký hộ"), "households:register", roles=frozenset({Role.FIELD_AGENT})),

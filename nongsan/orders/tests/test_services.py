@@ -175,7 +175,7 @@ class TestCheckout:
         anonymous = services.cart_for(user=None, session_key="s" * 32)
         services.cart_add(cart=anonymous, product=na, quantity=Decimal(2))
         buyer = factories.buyer()
-        services.cart_merge(user=buyer, session_key="s" * 32)
+        services.cart_merge(user=buyer, cart_id=anonymous.pk)
         assert [line.quantity for line in buyer.cart.lines.all()] == [2]
 
 

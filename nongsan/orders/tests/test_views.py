@@ -49,6 +49,11 @@ def test_a_visitor_fills_a_cart_and_must_sign_in_to_check_out(client, na):
     assert na.name in page and "162.500" in page
     login = client.get(reverse("orders:checkout"))
     assert login.status_code == 302 and "dang-nhap" in login.url
+    buyer = factories.buyer()
+    client.force_login(buyer)
+    page = client.get(reverse("orders:cart")).content.decode()
+    assert na.name in page  # what the visitor chose is still there after signing in
+    assert buyer.cart.lines.get().quantity == Decimal("2.5")
 
 
 def test_bad_quantity_is_explained_and_nothing_is_added(client, na):

@@ -1,0 +1,36 @@
+"""Forms of the money pages: shape only; the services check the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nongsan.payments.models import PaymentAccount
+from nongsan.payments.services import EWALLETS
+from nongsan.payments.vietqr import BANKS
+
+
+class PaymentAccountForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Nhận tiền qua"), choices=PaymentAccount.Kind.choices, widget=forms.RadioSelect
+    )
+    provider = forms.ChoiceField(
+        label=_("Ngân hàng hoặc ví"),
+        required=False,
+        choices=[("", "—")]
+        + [(code, f"{code} — {bank.name}") for code, bank in BANKS.items()]
+        + list(EWALLETS.items()),
+    )
+    number = forms.CharField(
+        label=_("Số tài khoản hoặc số ví"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    holder_name = forms.CharField(
+        label=_("Tên chủ tài khoản (là chủ hộ)"), max_length=150, required=False
+    )
+
+
+class PayoutRunForm(forms.Form):
+    minimum = forms.IntegerField(
+        label=_("Chỉ chi khi số dư từ (đồng)"), min_value=0, max_value=100_000_000, initial=10_000
+    )

@@ -1,0 +1,116 @@
+"""Money pages: where a household receives its money and its statement; payouts for staff."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nongsan.core.errors import ApplicationError
+from nongsan.core.forms import add_application_error
+from nongsan.payments import selectors, services
+from nongsan.payments.forms import PaymentAccountForm, PayoutRunForm
+from nongsan.payments.models import PayoutBatch, Refund
+
+
+@login_required
+def my_money_view(request: HttpRequest) -> HttpResponse:
+    household = selectors.own_household(actor=request.user)
+    if household is None:
+        raise Http404(_("Tài khoản của bạn chưa gắn với hồ sơ hộ nào."))
+    return redirect("payments:account", household_id=household.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_view(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = selectors.household_get_for_money(actor=request.user, household_id=household_id)
+    current = selectors.active_account(household=household)
+    form = PaymentAccountForm(
+        request.POST or None, initial={"kind": "bank", "holder_name": household.head_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_account_link(
+                actor=request.user,  # type: ignore[arg-type]
+                household=household,
+                **form.cleaned_data,
+            )
+        except ApplicationError as error:
+            if error.code == "forbidden":
+                raise PermissionDenied(error.message) from error
+            add_application_error(form, error)
+        else:
+            messages.success(request, _("Đã lưu nơi nhận tiền của hộ."))
+            return redirect("payments:account", household_id=household.pk)
+    return render(
+        request,
+        "payments/account.html",
+        {
+            "household": household,
+            "current": current,
+            "form": form,
+            "balance": selectors.balance(household=household),
+            "entries": selectors.statement(household=household, limit=100),
+        },
+    )
+
+
+def _staff(request: HttpRequest) -> None:
+    if not selectors.is_staff_for_money(actor=request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payouts_view(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form = PayoutRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        batch = services.payout_batch_run(
+            actor=request.user,  # type: ignore[arg-type]
+            minimum=form.cleaned_data["minimum"],
+        )
+        messages.success(
+            request,
+            _("Đã lập đợt chi trả: %(count)s hộ.") % {"count": batch.payout_count},
+        )
+        return redirect("payments:batch", batch_id=batch.pk)
+    return render(
+        request,
+        "payments/payouts.html",
+        {
+            "form": form,
+            "batches": selectors.payout_batches()[:30],
+            "unpaid_total": selectors.unpaid_total(),
+            "flagged": selectors.flagged_payments()[:50],
+            "refunds": selectors.pending_refunds()[:50],
+        },
+    )
+
+
+@login_required
+def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+    _staff(request)
+    batch = PayoutBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404
+    return render(
+        request,
+        "payments/batch.html",
+        {"batch": batch, "payouts": selectors.payouts_of(batch=batch)},
+    )
+
+
+@login_required
+@require_POST
+def refund_done_view(request: HttpRequest, refund_id: int) -> HttpResponse:
+    _staff(request)
+    refund = Refund.objects.filter(pk=refund_id).first()
+    if refund is None:
+        raise Http404
+    services.refund_mark_done(actor=request.user, refund=refund)  # type: ignore[arg-type]
+    messages.success(request, _("Đã ghi nhận hoàn tiền %(ref)s.") % {"ref": refund.reference})
+    return redirect("payments:payouts")
