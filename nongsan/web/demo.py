@@ -19,6 +19,7 @@ from nongsan.geo.models import Commune, Province
 from nongsan.households import demo as households_demo
 from nongsan.households import services as households_services
 from nongsan.households.models import Household, ProduceKind
+from nongsan.orders import demo as orders_demo
 from nongsan.orgs.models import Carrier, Marketplace
 from nongsan.training import demo as training_demo
 
@@ -296,7 +297,14 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
     for agent in region_agents_seed():
         sellers += list(Household.objects.filter(registered_by=agent).order_by("pk")[:25])
     shops = catalog_demo.catalog_demo_seed(rng=rng, households=sellers, marketplaces=marketplaces)
+    bought = orders_demo.orders_demo_seed(
+        rng=rng,
+        person=random_person,
+        count=max(households // 12, 12),
+        extra_buyers=list(User.objects.filter(phone="+84912000005")),
+    )
     return {
+        **bought,
         **{f"catalog_{key}": value for key, value in shops.items()},
         "accounts": len(users),
         "buyer_and_household_accounts_created": created,
