@@ -212,3 +212,12 @@ def test_harvest_page_fills_preorders(client, shop):
     assert lychee.stock == 25
     client.force_login(account_factories.user(Role.HOUSEHOLD))
     assert client.get(reverse("orders:harvest", args=[lychee.pk])).status_code == 404
+
+
+def test_the_product_page_offers_to_buy_listed_products_only(client, na, shop):
+    page = client.get(reverse("catalog:product", args=[na.pk])).content.decode()
+    assert reverse("orders:cart_add", args=[na.pk]) in page
+    draft = factories.product(shop=shop, name="Na nháp", status="draft")
+    client.force_login(shop.household.user)
+    page = client.get(reverse("catalog:product", args=[draft.pk])).content.decode()
+    assert reverse("orders:cart_add", args=[draft.pk]) not in page
