@@ -146,7 +146,7 @@ NEXT_STEP_FOR_SELLER: dict[str, str] = {
     Status.CANCELLED: "Đơn đã hủy.",
 }
 NEXT_STEP_FOR_BUYER: dict[str, str] = {
-    Status.PLACED: "Chờ người bán xác nhận.",
+    Status.PLACED: "Người bán thường xác nhận trong vòng 24 giờ.",
     Status.CONFIRMED: "Người bán đang chuẩn bị hàng.",
     Status.PACKED: "Hàng đã đóng gói, sắp giao cho bưu điện.",
     Status.HANDED_TO_CARRIER: "Hàng đang trên đường đến bạn.",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nongsan.catalog import selectors as catalog_selectors
 from nongsan.core.errors import ApplicationError
 from nongsan.core.forms import add_application_error
+from nongsan.core.validators import format_mobile
 from nongsan.orders import selectors, services
 from nongsan.orders.forms import (
     CartAddForm,
@@ -144,7 +145,7 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={
             "recipient_name": request.user.full_name,  # type: ignore[union-attr]
-            "recipient_phone": getattr(request.user, "phone", ""),
+            "recipient_phone": format_mobile(getattr(request.user, "phone", "")),
             "idempotency_key": uuid.uuid4().hex,
             **last,
         },
