@@ -15,7 +15,7 @@ from nongsan.core.sms import SandboxSmsProvider
 from nongsan.households import services as households_services
 from nongsan.households.models import Milestone
 from nongsan.households.tests import factories as household_factories
-from nongsan.orders import services
+from nongsan.orders import services, tasks
 from nongsan.orders.models import Order, PaymentMethod, SubOrder, SubOrderEvent
 from nongsan.orders.tests import factories
 from nongsan.payments import services as payments_services
@@ -445,3 +445,15 @@ class TestReviews:
         two_shops[0].refresh_from_db()
         assert (na.rating_count, na.rating_sum) == (1, 4)
         assert two_shops[0].rating_average == 4
+
+
+def test_the_hourly_task_completes_what_is_due(two_shops, settings):
+    assert settings.CELERY_BEAT_SCHEDULE["orders-complete-due"]["task"] == "orders.complete_due"
+    na = factories.product(shop=two_shops[0])
+    sub = factories.place(items=[(na, 1)]).sub_orders.get()
+    seller = two_shops[0].household.user
+    for status in (Status.CONFIRMED, Status.PACKED, Status.HANDED_TO_CARRIER, Status.DELIVERED):
+        services.sub_order_transition(
+            actor=seller, sub_order=sub, to=status, now=timezone.now() - dt.timedelta(days=4)
+        )
+    assert tasks.complete_due() == 1
