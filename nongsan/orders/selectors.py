@@ -9,7 +9,7 @@ from django.http import Http404
 
 from nongsan.accounts.models import Role
 from nongsan.catalog import selectors as catalog_selectors
-from nongsan.orders.models import Cart, Order, OrderLine, SubOrder, SubOrderEvent
+from nongsan.orders.models import Cart, Order, OrderLine, Review, SubOrder, SubOrderEvent
 from nongsan.orders.pipeline import ALLOWED, BUYER_MAY_CANCEL, MOVERS, Party, parties_of
 from nongsan.payments import selectors as payments_selectors
 from nongsan.payments.models import Payment
@@ -229,3 +229,20 @@ def preorders_waiting(*, product: Any) -> list[OrderLine]:
         .select_related("sub_order")
         .order_by("sub_order__placed_at", "pk")
     )
+
+
+def reviews_of(*, product: Any) -> QuerySet[Review]:
+    return (
+        Review.objects.filter(product=product)
+        .select_related("buyer")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def reviewer_name(full_name: str) -> str:
+    """A buyer as other buyers see them: family initial and given name ("Phạm Minh Anh" ->
+    "P. Anh"), never the full name."""
+    parts = full_name.split()
+    if len(parts) < 2:
+        return parts[0] if parts else "—"
+    return f"{parts[0][0]}. {parts[-1]}"

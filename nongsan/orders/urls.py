@@ -8,6 +8,7 @@ from nongsan.orders import views
 app_name = "orders"
 urlpatterns = [
     path("gio-hang/", views.cart_view, name="cart"),
+    path("san-pham/<int:product_id>/danh-gia/", views.reviews_view, name="reviews"),
     path("gio-hang/them/<int:product_id>/", views.cart_add_view, name="cart_add"),
     path("dat-hang/", views.checkout_view, name="checkout"),
     path("don-hang/", views.buyer_list_view, name="buyer_list"),

@@ -430,3 +430,13 @@ def harvest_view(request: HttpRequest, product_id: int) -> HttpResponse:
     return render(
         request, "orders/harvest.html", {"form": form, "product": product, "waiting": waiting}
     )
+
+
+def reviews_view(request: HttpRequest, product_id: int) -> HttpResponse:
+    """What buyers said about a product, newest first."""
+    product = catalog_selectors.product_get_public(product_id=product_id)
+    reviews = [
+        (review, selectors.reviewer_name(review.buyer.full_name))
+        for review in selectors.reviews_of(product=product)[:100]
+    ]
+    return render(request, "orders/reviews.html", {"product": product, "reviews": reviews})

@@ -151,3 +151,23 @@ def collection_account() -> CollectionAccount:
     return CollectionAccount(
         bank=bank, bank_name=full, number=config["BANK_ACCOUNT"], holder=config["BANK_ACCOUNT_NAME"]
     )
+
+
+def payout_get_for(*, actor: Any, payout_id: int) -> Payout:
+    """A payout its household (or the agent serving it) or money staff may read."""
+    payout = (
+        Payout.objects.select_related("household__commune__province", "account", "batch")
+        .filter(pk=payout_id)
+        .first()
+    )
+    if payout is None:
+        raise Http404("Không tìm thấy khoản chi trả.")
+    if is_staff_for_money(actor=actor):
+        return payout
+    if not households_selectors.can_see_identity(actor=actor, household=payout.household):
+        raise Http404("Không tìm thấy khoản chi trả.")
+    return payout
+
+
+def payout_entries(*, payout: Payout) -> QuerySet[LedgerEntry]:
+    return payout.entries.select_related("marketplace").order_by("created_at", "pk")

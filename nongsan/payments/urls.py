@@ -10,5 +10,6 @@ urlpatterns = [
     path("nhan-tien/<int:household_id>/", views.account_view, name="account"),
     path("chi-tra/", views.payouts_view, name="payouts"),
     path("chi-tra/dot/<int:batch_id>/", views.batch_view, name="batch"),
+    path("chi-tra/sao-ke/<int:payout_id>/", views.payout_statement_view, name="statement"),
     path("chi-tra/hoan-tien/<int:refund_id>/", views.refund_done_view, name="refund_done"),
 ]

@@ -114,3 +114,14 @@ def refund_done_view(request: HttpRequest, refund_id: int) -> HttpResponse:
     services.refund_mark_done(actor=request.user, refund=refund)  # type: ignore[arg-type]
     messages.success(request, _("Đã ghi nhận hoàn tiền %(ref)s.") % {"ref": refund.reference})
     return redirect("payments:payouts")
+
+
+@login_required
+def payout_statement_view(request: HttpRequest, payout_id: int) -> HttpResponse:
+    """What one payout paid a household for: the sales, deductions and the payout itself."""
+    payout = selectors.payout_get_for(actor=request.user, payout_id=payout_id)
+    return render(
+        request,
+        "payments/statement.html",
+        {"payout": payout, "entries": selectors.payout_entries(payout=payout)},
+    )

@@ -192,6 +192,11 @@ def test_buyer_confirms_receipt_and_reviews(client, na, shop):
     client.post(reverse("orders:review", args=[sub.number, na.pk]), {"stars": 5, "text": "Ngon"})
     na.refresh_from_db()
     assert na.rating_count == 1
+    product_page = client.get(reverse("catalog:product", args=[na.pk])).content.decode()
+    assert reverse("orders:reviews", args=[na.pk]) in product_page
+    reviews = client.get(reverse("orders:reviews", args=[na.pk])).content.decode()
+    assert "Ngon" in reviews and "★★★★★" in reviews
+    assert buyer.full_name not in reviews and "T. Hà" in reviews
 
 
 def test_harvest_page_fills_preorders(client, shop):

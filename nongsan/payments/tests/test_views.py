@@ -63,3 +63,23 @@ def test_operator_runs_a_payout_batch(client, household):
     batch = PayoutBatch.objects.get()
     assert done.url == reverse("payments:batch", args=[batch.pk])
     assert "Lý Văn Sơn" in client.get(done.url).content.decode()
+
+
+def test_each_payout_has_a_statement_its_household_can_read(client, household):
+    marketplace = account_factories.marketplace()
+    for reference, gross in (("S-1", 200_000), ("S-2", 100_000)):
+        services.sale_credit(
+            household_id=household.pk,
+            marketplace=marketplace,
+            reference=reference,
+            gross=gross,
+            commission_percent=Decimal(5),
+        )
+    services.payment_account_link(actor=household.user, household=household, kind="post_office")
+    operator = account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=marketplace)
+    payout = services.payout_batch_run(actor=operator).payouts.get()
+    client.force_login(household.user)
+    page = client.get(reverse("payments:statement", args=[payout.pk])).content.decode()
+    assert "S-1" in page and "S-2" in page and "285.000" in page
+    client.force_login(account_factories.user(Role.BUYER))
+    assert client.get(reverse("payments:statement", args=[payout.pk])).status_code == 404
