@@ -194,6 +194,7 @@ def test_buyer_confirms_receipt_and_reviews(client, na, shop):
     assert na.rating_count == 1
     product_page = client.get(reverse("catalog:product", args=[na.pk])).content.decode()
     assert reverse("orders:reviews", args=[na.pk]) in product_page
+    client.logout()
     reviews = client.get(reverse("orders:reviews", args=[na.pk])).content.decode()
     assert "Ngon" in reviews and "★★★★★" in reviews
     assert buyer.full_name not in reviews and "T. Hà" in reviews
