@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -122,6 +123,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "orders-complete-due": {"task": "orders.complete_due", "schedule": 3600.0},
+    # OCOP stars and standards lapse with their certificates (a few minutes after midnight).
+    "catalog-certifications-expire": {
+        "task": "catalog.certifications_expire",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

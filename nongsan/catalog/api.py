@@ -7,8 +7,7 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from ninja import File, Router
+from ninja import Field, File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -16,7 +15,7 @@ from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
 from nongsan.catalog import selectors, services
-from nongsan.catalog.models import Category, Product, ProductPhoto, Shop
+from nongsan.catalog.models import Category, Product, Shop
 from nongsan.catalog.schemas import (
     CategoryOut,
     MarketplaceOut,
@@ -58,6 +57,27 @@ def refused_is_403(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+PAGE_MAX_LIMIT = 100
+PAGE_MAX_OFFSET = 1_000_000
+
+
+class Pagination(LimitOffsetPagination):
+    """Limit and offset within bounds: anything else is a 422 naming the parameter, never a
+    database error (an offset past what SQL takes) or an unbounded page."""
+
+    class Input(Schema):
+        limit: int = Field(PAGE_MAX_LIMIT, ge=1, le=PAGE_MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=PAGE_MAX_OFFSET)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=PAGE_MAX_LIMIT, **kwargs)
+
+
+def _seller_product(product_id: int) -> Product:
+    """One product as a seller or operator reads it, figures included."""
+    return selectors.with_stats(selectors.with_details(Product.objects.filter(pk=product_id))).get()
+
+
 # --- Public reads -------------------------------------------------------------------------------
 
 
@@ -72,9 +92,9 @@ def category_list(request: HttpRequest, kind: str = "") -> QuerySet[Category]:
 
 
 @router.get("/shops", response=list[ShopOut], summary="Open shops")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def shop_list(request: HttpRequest, marketplace: str = "") -> QuerySet[Shop]:
-    found = get_object_or_404(Marketplace, code=marketplace) if marketplace else None
+    found = selectors.marketplace_get(code=marketplace) if marketplace else None
     return selectors.shop_list_public(marketplace=found)
 
 
@@ -108,7 +128,7 @@ def _search(
         price_min=price_min,
         price_max=price_max,
         in_season=in_season,
-        marketplace=get_object_or_404(Marketplace, code=marketplace) if marketplace else None,
+        marketplace=selectors.marketplace_get(code=marketplace) if marketplace else None,
         shop=selectors.shop_get_public(slug=shop) if shop else None,
         kind=kind,
         sort=sort,
@@ -223,13 +243,13 @@ def seller_shop_update(request: HttpRequest, shop_id: int, payload: ShopPatch) -
 @router.get(
     "/seller/products", response=list[SellerProductOut], auth=api_auth, summary="My products"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def seller_product_list(
     request: HttpRequest, shop_id: int | None = None, status: str = ""
 ) -> QuerySet[Product]:
     shop = selectors.shop_get_for_manage(actor=request.user, shop_id=shop_id) if shop_id else None
     products = selectors.product_list_managed(actor=request.user, shop=shop, status=status)
-    return selectors.with_details(products).order_by("-pk")
+    return selectors.with_stats(selectors.with_details(products)).order_by("-pk")
 
 
 def _category(slug: str) -> Category | None:
@@ -275,7 +295,7 @@ def seller_product_create(request: HttpRequest, shop_id: int, payload: ProductIn
         certifications=_certifications(payload.certification_ids),
         **data,
     )
-    return Status(201, selectors.with_details(Product.objects.filter(pk=product.pk)).get())
+    return Status(201, _seller_product(product.pk))
 
 
 @router.patch(
@@ -309,7 +329,7 @@ def seller_product_update(request: HttpRequest, product_id: int, payload: Produc
             ),
             **changes,
         )
-    return selectors.with_details(Product.objects.filter(pk=product.pk)).get()
+    return _seller_product(product.pk)
 
 
 @router.post(
@@ -330,8 +350,7 @@ def seller_photo_add(request: HttpRequest, product_id: int, photo: File[Uploaded
 )
 @refused_is_403
 def seller_photo_delete(request: HttpRequest, photo_id: int) -> Status:
-    photo = get_object_or_404(ProductPhoto, pk=photo_id)
-    selectors.product_get_for_manage(actor=request.user, product_id=photo.product_id)
+    photo = selectors.photo_get_for_manage(actor=request.user, photo_id=photo_id)
     services.product_photo_delete(actor=request.user, photo=photo)
     return Status(204, None)
 
@@ -352,7 +371,7 @@ def product_transition(request: HttpRequest, product_id: int, payload: Transitio
     services.product_transition(
         actor=request.user, product=product, to=payload.to, reason=payload.reason
     )
-    return selectors.with_details(Product.objects.filter(pk=product.pk)).get()
+    return _seller_product(product.pk)
 
 
 @router.get(
@@ -361,13 +380,14 @@ def product_transition(request: HttpRequest, product_id: int, payload: Transitio
     auth=api_auth,
     summary="Products of my marketplace in a status (pending by default)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def moderation_list(
     request: HttpRequest, status: str = Product.Status.PENDING
 ) -> QuerySet[Product]:
     if not selectors.is_operator(actor=request.user):
         raise HttpError(403, "Chỉ người vận hành sàn xem được hàng chờ duyệt.")
-    return selectors.with_details(selectors.moderation_list(actor=request.user, status=status))
+    products = selectors.moderation_list(actor=request.user, status=status)
+    return selectors.with_stats(selectors.with_details(products))
 
 
 @router.post(
@@ -378,9 +398,7 @@ def moderation_list(
 )
 @refused_is_403
 def shop_set_active(request: HttpRequest, shop_id: int, payload: ShopActiveIn) -> Shop:
-    shop = get_object_or_404(
-        Shop.objects.select_related("commune__province", "marketplace"), pk=shop_id
-    )
+    shop = selectors.shop_get(shop_id=shop_id)
     return services.shop_set_active(
         actor=request.user, shop=shop, is_active=payload.is_active, reason=payload.reason
     )

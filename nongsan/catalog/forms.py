@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nongsan.catalog import moderation, selectors
+from nongsan.catalog import moderation, search, selectors
 from nongsan.catalog.models import Category, Product, Shop
 from nongsan.core.errors import ApplicationError
 from nongsan.core.money import parse_vnd
 from nongsan.geo.models import Commune, Province
-from nongsan.households.models import Certification, Household
+from nongsan.households.models import Certification, Cooperative, Household
 from nongsan.orgs.models import Marketplace
 
 PHOTO_ATTRS = {"accept": "image/jpeg,image/png,image/webp"}
@@ -85,9 +85,30 @@ class ShopOpenForm(forms.Form):
         help_text=_("Vườn ở đâu, trồng thế nào, gia đình làm nghề bao lâu..."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    cooperative = forms.ModelChoiceField(
+        label=_("Mở cho hợp tác xã"), queryset=Cooperative.objects.none(), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        cooperatives: Any = None,
+        own_household: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`cooperatives`: those the user may open a shop for (None: no cooperative choice);
+        a household account may leave it empty to open its own household's shop."""
         super().__init__(*args, **kwargs)
         self.fields["marketplace"].queryset = selectors.marketplace_list()  # type: ignore[attr-defined]
+        if cooperatives is None:
+            del self.fields["cooperative"]
+        else:
+            field = self.fields["cooperative"]
+            field.queryset = cooperatives  # type: ignore[attr-defined]
+            field.required = not own_household
+            field.empty_label = (  # type: ignore[attr-defined]
+                _("Không, mở cho hộ của tôi") if own_household else "—"
+            )
 
 
 class SupplierShopOpenForm(ShopOpenForm):
@@ -334,7 +355,12 @@ class ShopCloseForm(forms.Form):
 class SearchForm(forms.Form):
     """The buyer's search and filters, read from the query string (GET)."""
 
-    q = forms.CharField(label=_("Tìm nông sản"), required=False, max_length=120)
+    # Longer input is cut (as the parser does), never refused: a search never fails.
+    q = forms.CharField(
+        label=_("Tìm nông sản"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": search.MAX_QUERY_LENGTH}),
+    )
     danh_muc = forms.ChoiceField(label=_("Danh mục"), required=False)
     tinh = forms.ChoiceField(label=_("Tỉnh/thành xuất xứ"), required=False)
     tieu_chuan = forms.ChoiceField(
@@ -381,9 +407,21 @@ class SearchForm(forms.Form):
             (m.code, m.name) for m in marketplaces
         ]
 
+    def clean_q(self) -> str:
+        return (self.cleaned_data.get("q") or "")[: search.MAX_QUERY_LENGTH]
+
+    @property
+    def valid_data(self) -> dict[str, Any]:
+        """The fields that are valid: a bad price leaves the words and the other filters
+        working (its error shows on the page), as a search never fails."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
     def filters(self, **fixed: Any) -> selectors.ProductFilters:
-        """The filters chosen (invalid values are ignored, as a search never fails)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """The filters chosen, each invalid one ignored."""
+        data = self.valid_data
         tree = selectors.category_tree()
         category_node = tree.by_slug.get(data.get("danh_muc") or "")
         values: dict[str, Any] = {
@@ -403,5 +441,7 @@ class SearchForm(forms.Form):
 
     @property
     def has_filters(self) -> bool:
-        data = self.cleaned_data if self.is_valid() else {}
-        return any(data.get(name) for name in self.fields if name not in ("q", "sap_xep"))
+        data = self.valid_data
+        return bool(self.errors) or any(
+            data.get(name) for name in self.fields if name not in ("q", "sap_xep")
+        )

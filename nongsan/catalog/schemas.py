@@ -243,13 +243,24 @@ class SellerProductOut(ProductDetailOut):
     views_7_days: int
     orders: int
 
+    # Read from `selectors.with_stats` annotations: a page of products costs no query apiece.
     @staticmethod
     def resolve_views_total(obj: Product) -> int:
-        return selectors.product_stats(products=[obj])[obj.pk].views_total
+        total = getattr(obj, "views_total", None)
+        return (
+            total
+            if total is not None
+            else selectors.product_stats(products=[obj])[obj.pk].views_total
+        )
 
     @staticmethod
     def resolve_views_7_days(obj: Product) -> int:
-        return selectors.product_stats(products=[obj])[obj.pk].views_7_days
+        week = getattr(obj, "views_7_days", None)
+        return (
+            week
+            if week is not None
+            else selectors.product_stats(products=[obj])[obj.pk].views_7_days
+        )
 
     @staticmethod
     def resolve_orders(obj: Product) -> int:

@@ -211,14 +211,15 @@ class ParsedQuery:
         return ParsedQuery(terms=terms, raw=self.raw)
 
 
-def synonym_index(groups: Iterable[SynonymGroup]) -> dict[str, SynonymGroup]:
-    """Each folded phrase of every group, pointing at its group (groups sharing one merge)."""
+def _merged(groups: Iterable[SynonymGroup], *, by_marks: bool) -> dict[str, SynonymGroup]:
+    """Each phrase of every group (folded, or with its marks), pointing at its group; groups
+    sharing a phrase merge."""
     index: dict[str, SynonymGroup] = {}
     for group in groups:
         phrases, marked = list(group.phrases), list(group.marked)
         classifier = group.is_classifier
-        for phrase in group.phrases:
-            earlier = index.get(phrase)
+        for key in group.marked if by_marks else group.phrases:
+            earlier = index.get(key)
             if earlier is None:
                 continue
             for other, other_marked in zip(earlier.phrases, earlier.marked, strict=True):
@@ -227,39 +228,76 @@ def synonym_index(groups: Iterable[SynonymGroup]) -> dict[str, SynonymGroup]:
                     marked.append(other_marked)
             classifier = classifier and earlier.is_classifier
         combined = SynonymGroup(tuple(phrases), tuple(marked), classifier)
-        for phrase in combined.phrases:
-            index[phrase] = combined
+        for key in combined.marked if by_marks else combined.phrases:
+            index[key] = combined
     return index
 
 
-def parse_query(text: str, *, synonyms: Mapping[str, SynonymGroup]) -> ParsedQuery:
+@dataclass(frozen=True)
+class SynonymIndex:
+    """The synonym groups by folded phrase (for words typed without marks) and by marked phrase
+    (for words typed with them: "dưa" is not "dứa", though both fold to "dua")."""
+
+    folded: Mapping[str, SynonymGroup]
+    marked: Mapping[str, SynonymGroup]
+
+    def __getitem__(self, phrase: str) -> SynonymGroup:
+        return self.folded[phrase]
+
+    @property
+    def longest(self) -> int:
+        return max((len(phrase.split()) for phrase in self.folded), default=1)
+
+    def lookup(self, *, folded: str, marked: str | None) -> SynonymGroup | None:
+        """The group of a phrase: by its marks when it was typed with marks (`marked`)."""
+        return self.marked.get(marked) if marked is not None else self.folded.get(folded)
+
+
+def synonym_index(groups: Iterable[SynonymGroup]) -> SynonymIndex:
+    groups = list(groups)
+    return SynonymIndex(_merged(groups, by_marks=False), _merged(groups, by_marks=True))
+
+
+def _typed_with_marks(folded: str, marked: str) -> bool:
+    """`marked` (see marked_words) holds a mark that its folded spelling has not."""
+    return marked != " ".join(marked_words(folded))
+
+
+def parse_query(text: str, *, synonyms: SynonymIndex) -> ParsedQuery:
     """Split a query into terms, longest synonym phrase first ("mang cau" before "mang").
 
-    Classifier words ("quả", "trái") become optional unless nothing else was typed.
+    A phrase typed without marks finds its group by its folded spelling; one typed with marks
+    by its marks, so "dưa" (melon) does not bring the synonyms of "dứa" (pineapple), while
+    "dua" still finds both. Classifier words ("quả", "trái") become optional unless nothing
+    else was typed.
     """
     raw = unicodedata.normalize("NFC", " ".join(str(text or "").split()))[:MAX_QUERY_LENGTH]
     tokens = words(raw)
     marked_tokens = marked_words(raw)
-    if len(marked_tokens) != len(tokens):  # characters fold() keeps but the marker drops
+    marks_known = len(marked_tokens) == len(tokens)
+    if not marks_known:  # characters fold() keeps but the marker drops
         marked_tokens = tokens
-    longest = max((len(phrase.split()) for phrase in synonyms), default=1)
     terms: list[Term] = []
     seen: set[tuple[str, str]] = set()
     position = 0
     while position < len(tokens):
         group: SynonymGroup | None = None
-        for size in range(min(longest, len(tokens) - position), 0, -1):
+        exact = False
+        for size in range(min(synonyms.longest, len(tokens) - position), 0, -1):
             typed = " ".join(tokens[position : position + size])
-            group = synonyms.get(typed)
+            typed_marked = " ".join(marked_tokens[position : position + size])
+            exact = marks_known and _typed_with_marks(typed, typed_marked)
+            group = synonyms.lookup(folded=typed, marked=typed_marked if exact else None)
             if group is not None or size == 1:
                 break
-        typed_marked = " ".join(marked_tokens[position : position + size])
         position += size
         if group is None:
             term = Term(typed=typed, typed_marked=typed_marked)
         else:
             others = tuple(
-                m for p, m in zip(group.phrases, group.marked, strict=True) if p != typed
+                m
+                for p, m in zip(group.phrases, group.marked, strict=True)
+                if (m != typed_marked if exact else p != typed)
             )
             term = Term(typed, others, group.is_classifier, typed_marked)
         if (typed, typed_marked) not in seen:  # "du du" is one term; "đu đủ" two when exact

@@ -22,11 +22,13 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +47,7 @@ from nongsan.catalog.models import (
     Synonym,
 )
 from nongsan.geo.models import Commune, Province
-from nongsan.households.models import Certification, Household
+from nongsan.households.models import Certification, Cooperative, Household
 from nongsan.orgs.models import Marketplace
 
 CACHE_SECONDS = 60  # bounds how long another process serves an edited category or synonym list
@@ -140,6 +142,20 @@ def households_for_shop(*, actor: Any, query: str = "") -> QuerySet[Household]:
     return households.order_by("head_name_key", "pk")
 
 
+def cooperatives_for_shop(*, actor: Any) -> QuerySet[Cooperative]:
+    """Cooperatives the actor may open a shop for: those they manage, and for a field agent
+    those of the area they serve (the rule `services.shop_open` applies)."""
+    if not _active(actor):
+        return Cooperative.objects.none()
+    cooperatives = Cooperative.objects.select_related("commune__province")
+    managed = cooperatives.filter(manager=actor)
+    if actor.role == Role.FIELD_AGENT:
+        managed = managed | scope_filter(
+            cooperatives, actor=actor, province="commune__province", commune="commune"
+        )
+    return managed.order_by("name", "pk")
+
+
 def product_list_managed(
     *, actor: Any, shop: Shop | None = None, status: str = ""
 ) -> QuerySet[Product]:
@@ -160,6 +176,20 @@ def product_get_for_manage(*, actor: Any, product_id: int) -> Product:
         )
     except Product.DoesNotExist as exc:
         raise _not_found() from exc
+
+
+def photo_get_for_manage(*, actor: Any, photo_id: int) -> ProductPhoto:
+    """A photo of a product the actor sells."""
+    photo = (
+        ProductPhoto.objects.filter(
+            pk=photo_id, product__shop__in=shop_list_managed(actor=actor).values("pk")
+        )
+        .select_related("product__shop")
+        .first()
+    )
+    if photo is None:
+        raise _not_found()
+    return photo
 
 
 def moderation_list(*, actor: Any, status: str = Product.Status.PENDING) -> QuerySet[Product]:
@@ -196,6 +226,23 @@ def marketplace_list() -> QuerySet[Marketplace]:
     return Marketplace.objects.filter(is_hosted=True, is_active=True).order_by("name")
 
 
+def marketplace_get(*, code: str) -> Marketplace:
+    marketplace = marketplace_list().filter(code=code).first()
+    if marketplace is None:
+        raise Http404(_("Không có sàn TMĐT mã “%(code)s”.") % {"code": code[:40]})
+    return marketplace
+
+
+def shop_get(*, shop_id: int) -> Shop:
+    """Any shop, open or closed (what its operator may do with it is the service's call)."""
+    shop = (
+        Shop.objects.select_related("commune__province", "marketplace").filter(pk=shop_id).first()
+    )
+    if shop is None:
+        raise _not_found()
+    return shop
+
+
 def listed_products() -> QuerySet[Product]:
     """What buyers may ever see."""
     return Product.objects.filter(is_listed=True)
@@ -224,6 +271,21 @@ def _card_queryset(products: QuerySet[Product]) -> QuerySet[Product]:
 
 def _product_detail_queryset() -> QuerySet[Product]:
     return with_details(Product.objects.all())
+
+
+def with_stats(products: QuerySet[Product], *, today: dt.date | None = None) -> QuerySet[Product]:
+    """Products with `views_total` and `views_7_days` computed in the query that reads them, so
+    a page of a seller's products costs no query per product (see `product_stats`)."""
+    week_ago = (today or timezone.localdate()) - dt.timedelta(days=6)
+    days = ProductViewDay.objects.filter(product=OuterRef("pk")).order_by().values("product")
+
+    def total(rows: QuerySet[ProductViewDay, Any]) -> Coalesce:
+        summed = rows.annotate(n=Sum("count")).values("n")
+        return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
+
+    return products.annotate(
+        views_total=total(days), views_7_days=total(days.filter(day__gte=week_ago))
+    )
 
 
 def with_details(products: QuerySet[Product]) -> QuerySet[Product]:
@@ -463,7 +525,7 @@ def category_guess(*, name: str, kind: str = "") -> Category | None:
     return Category.objects.filter(pk=best_id).first() if best_id is not None else None
 
 
-def synonym_index() -> dict[str, search.SynonymGroup]:
+def synonym_index() -> search.SynonymIndex:
     rows = cache.get(SYNONYM_CACHE_KEY)
     if rows is None:
         rows = list(Synonym.objects.values_list("words", "is_classifier"))

@@ -8,10 +8,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 
 from nongsan.accounts.models import Role, User
 from nongsan.catalog import images, moderation, search, selectors
@@ -36,6 +37,21 @@ Status = Product.Status
 MAX_PHOTOS = 8
 MAX_PRICE = 10_000_000_000  # 10 tỉ đồng: beyond any single farm product or input
 MAX_QUANTITY = Decimal("999999999")
+MAX_SHELF_LIFE_HOURS = 100_000  # over 11 years: what the edit form allows
+MAX_DESCRIPTION = 4000
+MAX_STORY = 3000
+MAX_REASON = 500  # ProductStatusChange.reason, Product.status_reason
+MAX_CLOSED_REASON = 300  # Shop.closed_reason
+# Changing what a buyer reads about a published product sends it back to the operator; price,
+# stock, season and the rest of the figures do not (the one-tap edit must stay one tap).
+REVIEWED_FIELDS = (
+    "name",
+    "description",
+    "category_id",
+    "origin_commune_id",
+    "registration_number",
+)
+REVIEW_AGAIN_REASON = "Người bán sửa nội dung sản phẩm: chờ sàn duyệt lại."
 
 
 def _forbidden(message: str) -> ApplicationError:
@@ -76,6 +92,54 @@ def _clean_name(name: str, *, field: str = "name", max_length: int = 120) -> str
     if len(name) > max_length:
         raise ApplicationError(f"Tên dài quá {max_length} ký tự.", field=field)
     return name
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _check_length(text: str, *, field: str, label: str, max_length: int) -> str:
+    """Text columns the database does not bound (TextField) or bounds with an error page."""
+    if len(text) > max_length:
+        raise ApplicationError(
+            f"{label} dài quá {_thousands(max_length)} ký tự "
+            f"(đang có {_thousands(len(text))} ký tự).",
+            field=field,
+        )
+    return text
+
+
+def _full_clean(instance: models.Model, **kwargs: Any) -> None:
+    """The model's own validation as a last net: a rule the checks above missed is still a
+    message on its field, never an error page."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        if field == NON_FIELD_ERRORS:
+            raise ApplicationError(str(messages[0])) from exc
+        raise ApplicationError(f"{_label(instance, field)}: {messages[0]}", field=field) from exc
+
+
+def _label(model: models.Model | type[models.Model], field: str) -> str:
+    """A field's name as users read it: "Thời gian bảo quản (giờ)"."""
+    return capfirst(str(getattr(model._meta.get_field(field), "verbose_name", field)))
+
+
+def _preorder_allocation(value: Any) -> str:
+    if value not in Shop.PreorderAllocation.values:
+        choices = ", ".join(f"“{label}”" for label in Shop.PreorderAllocation.labels)
+        raise ApplicationError(
+            f"Cách chia hàng đặt trước không hợp lệ: chọn một trong {choices}.",
+            field="preorder_allocation",
+        )
+    return str(value)
+
+
+def _story(text: str | None) -> str:
+    return _check_length(
+        _clean_text(text), field="story", label="Giới thiệu gian hàng", max_length=MAX_STORY
+    )
 
 
 @transaction.atomic
@@ -150,14 +214,14 @@ def shop_open(
         supplier=actor if owner_kind == Shop.OwnerKind.INPUT_SUPPLIER else None,
         name=_clean_name(name),
         slug=_unique_slug(name),
-        story=_clean_text(story),
+        story=_story(story),
         commune=commune,
-        preorder_allocation=preorder_allocation,
+        preorder_allocation=_preorder_allocation(preorder_allocation),
         opened_by=actor,
         created_at=now,
         updated_at=now,
     )
-    shop.full_clean()
+    _full_clean(shop)
     try:
         with transaction.atomic():
             shop.save()
@@ -192,11 +256,11 @@ def shop_update(
     if name is not None:
         shop.name = _clean_name(name)
     if story is not None:
-        shop.story = _clean_text(story)
+        shop.story = _story(story)
     if preorder_allocation is not None:
-        shop.preorder_allocation = preorder_allocation
+        shop.preorder_allocation = _preorder_allocation(preorder_allocation)
     shop.updated_at = timezone.now()
-    shop.full_clean()
+    _full_clean(shop)
     shop.save()
     if renamed:  # the shop's name is among its products' words
         products_reindex(products=Product.objects.filter(shop=shop))
@@ -211,6 +275,7 @@ def shop_set_active(*, actor: User, shop: Shop, is_active: bool, reason: str = "
     reason = normalize(reason)
     if not is_active and not reason:
         raise ApplicationError("Cần ghi lý do tạm đóng gian hàng.", field="reason")
+    _check_length(reason, field="reason", label="Lý do", max_length=MAX_CLOSED_REASON)
     Shop.objects.filter(pk=shop.pk).update(
         is_active=is_active, closed_reason="" if is_active else reason, updated_at=timezone.now()
     )
@@ -368,6 +433,10 @@ def postings_sync(*, product_ids: Sequence[int]) -> int:
     return len(rows)
 
 
+# Fields a caller may not set to None (the others mean "none" or "work it out").
+REQUIRED_FIELDS = frozenset(
+    {"name", "unit", "price", "stock", "min_order", "order_step", "preorder_enabled"}
+)
 EDITABLE_FIELDS = frozenset(
     {
         "name",
@@ -402,14 +471,23 @@ def _apply(
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ApplicationError(f"Không sửa được trường {', '.join(sorted(unknown))}.")
+    for name in sorted(REQUIRED_FIELDS & set(changes)):
+        if changes[name] is None:
+            raise ApplicationError(f"{_label(Product, name)} không được để trống.", field=name)
     shop = product.shop
+    former_household_id = product.household_id
     for name, value in changes.items():
         if name != "household":
             setattr(product, name, value)
     if "household" in changes or product._state.adding:
         product.household = _supplying_household(shop=shop, household=changes.get("household"))
     product.name = _clean_name(product.name, max_length=150)
-    product.description = _clean_text(product.description)
+    product.description = _check_length(
+        _clean_text(product.description),
+        field="description",
+        label="Mô tả",
+        max_length=MAX_DESCRIPTION,
+    )
     if product.category_id is None:
         guessed = selectors.category_guess(
             name=product.name,
@@ -478,6 +556,10 @@ def _apply(
         )
     season = season_of(product.available_from, product.available_to)
     product.season_start, product.season_end = season.start, season.end
+    if not isinstance(product.preorder_enabled, bool):
+        raise ApplicationError(
+            "Nhận đặt trước phải là có hoặc không (true/false).", field="preorder_enabled"
+        )
     if product.preorder_enabled:
         if product.available_from is None:
             raise ApplicationError(
@@ -497,11 +579,18 @@ def _apply(
         )
     else:
         product.expected_yield = None
+    if product.shelf_life_hours is not None:
+        product.shelf_life_hours = _shelf_life_hours(product.shelf_life_hours)
     if product.shelf_life_hours is None and (
         product._state.adding or "category" in changes or "shelf_life_hours" in changes
     ):
         product.shelf_life_hours = selectors.category_shelf_life_hours(category=category)
-    product.registration_number = normalize(product.registration_number)
+    product.registration_number = _check_length(
+        normalize(product.registration_number),
+        field="registration_number",
+        label="Số đăng ký lưu hành",
+        max_length=60,
+    )
     if selectors.category_requires_registration(category=category) and (
         not product.registration_number
     ):
@@ -524,13 +613,41 @@ def _apply(
                 f"Chứng nhận {foreign[0]} không phải của hộ cung cấp hoặc đã hết hiệu lực.",
                 field="certifications",
             )
-        stars = [c.ocop_stars for c in linked if c.kind == Certification.Kind.OCOP and c.ocop_stars]
-        product.ocop_stars = max(stars) if stars else None
+    elif not product._state.adding and product.household_id != former_household_id:
+        # A new supplier: the former member's certificates say nothing about what this one grows.
+        linked = [c for c in product.certifications.all() if c.household_id == product.household_id]
+    if linked is not None:
+        product.ocop_stars = ocop_stars_of(certifications=linked, today=today)
     product.updated_at = timezone.now()
     # The table's check constraints stay with the database: each rule they state was checked
     # above with a message naming its field, and validating them here costs a query apiece.
-    product.full_clean(exclude=["certifications"], validate_constraints=False)
+    _full_clean(product, exclude=["certifications"], validate_constraints=False)
     return linked
+
+
+def _shelf_life_hours(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApplicationError(
+            "Thời gian bảo quản phải là số giờ, ví dụ 48.", field="shelf_life_hours"
+        )
+    if not 1 <= value <= MAX_SHELF_LIFE_HOURS:
+        raise ApplicationError(
+            f"Thời gian bảo quản phải từ 1 đến {_thousands(MAX_SHELF_LIFE_HOURS)} giờ.",
+            field="shelf_life_hours",
+        )
+    return value
+
+
+def ocop_stars_of(*, certifications: Sequence[Certification], today: dt.date) -> int | None:
+    """A product's OCOP stars: the best of its OCOP certificates valid on `today`."""
+    stars = [
+        c.ocop_stars
+        for c in certifications
+        if c.kind == Certification.Kind.OCOP
+        and c.ocop_stars
+        and (c.valid_until is None or c.valid_until >= today)
+    ]
+    return max(stars) if stars else None
 
 
 @transaction.atomic
@@ -616,25 +733,49 @@ def product_update(
     today: dt.date | None = None,
     **changes: Any,
 ) -> Product:
-    """Change a product's details. A published product stays published: the operator can still
-    hide it, and every change is in the data the moderation page shows."""
+    """Change a product's details. A published product whose name, description, category,
+    origin or registration number changes goes back to review ("pending", unlisted until the
+    operator approves it again); the figures (price, stock, season...) change in place."""
     _check_manage(actor=actor, shop=product.shop)
     product = (
         Product.objects.select_for_update(of=("self",))
         .select_related("shop", "category__parent", "household__commune", "origin_commune")
         .get(pk=product.pk)
     )
+    before = {name: getattr(product, name) for name in REVIEWED_FIELDS}
+    was_listed = product.is_listed
     if "household" in changes and "origin_commune" not in changes:
         product.origin_commune_id = None  # type: ignore[assignment]  # follows the new supplier
     linked = _apply(
         product, changes=changes, certifications=certifications, today=today or timezone.localdate()
     )
+    if product.status == Status.PUBLISHED and any(
+        getattr(product, name) != value for name, value in before.items()
+    ):
+        _back_to_review(product, actor=actor, at=product.updated_at)
     product.save()
-    if product.is_listed:  # its words, origin, category or season may have changed
+    if was_listed or product.is_listed:  # its words, origin, category or season may have changed
         postings_sync(product_ids=[product.pk])
     if linked is not None:
         product.certifications.set(linked)
     return product
+
+
+def _back_to_review(product: Product, *, actor: User, at: dt.datetime) -> None:
+    """A published product whose content changed waits for the operator again (the caller
+    saves the row and syncs its postings)."""
+    product.status = Status.PENDING
+    product.status_reason = ""
+    product.is_listed = False
+    product.updated_at = at
+    ProductStatusChange.objects.create(
+        product=product,
+        from_status=Status.PUBLISHED,
+        to_status=Status.PENDING,
+        actor=actor,
+        reason=REVIEW_AGAIN_REASON,
+        at=at,
+    )
 
 
 @transaction.atomic
@@ -666,6 +807,43 @@ def products_reindex(*, products: QuerySet[Product], batch_size: int = 2000) -> 
     ids = list(products.filter(is_listed=True).order_by("pk").values_list("pk", flat=True))
     for first in range(0, len(ids), batch_size):
         postings_sync(product_ids=ids[first : first + batch_size])
+    return len(ids)
+
+
+def products_certifications_expire(*, today: dt.date | None = None, batch_size: int = 2000) -> int:
+    """Run daily (task `catalog.certifications_expire`, command `catalog_certifications_expire`):
+    each product's stored OCOP stars follow its OCOP certificates still valid `today`, so stars
+    leave the badge, the OCOP filter and the search postings the day the certificate lapses (and
+    come back if its validity is extended). Returns the products changed.
+
+    The stars are stored because the OCOP filter is answered from the postings alone; the other
+    standards are read from valid certificates when shown and filtered, so need nothing here.
+    """
+    today = today or timezone.localdate()
+    ocop = Certification.objects.filter(products=OuterRef("pk"), kind=Certification.Kind.OCOP)
+    best = (
+        ocop.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .order_by("-ocop_stars")
+        .values("ocop_stars")[:1]
+    )
+    rows = (
+        Product.objects.filter(Q(ocop_stars__isnull=False) | Exists(ocop))
+        .annotate(best=Subquery(best))
+        .values_list("pk", "ocop_stars", "best")
+    )
+    changed: dict[int | None, list[int]] = {}
+    for pk, stars, valid_stars in rows.iterator():
+        if stars != valid_stars:
+            changed.setdefault(valid_stars, []).append(pk)
+    ids = sorted(pk for group in changed.values() for pk in group)
+    for first in range(0, len(ids), batch_size):
+        batch = set(ids[first : first + batch_size])
+        with transaction.atomic():
+            for stars, group in changed.items():
+                Product.objects.filter(pk__in=[pk for pk in group if pk in batch]).update(
+                    ocop_stars=stars
+                )
+            postings_sync(product_ids=sorted(batch))
     return len(ids)
 
 
@@ -710,7 +888,7 @@ def product_transition(
             if set(actions) == {moderation.By.OPERATOR}
             else "Chỉ người bán của gian hàng mới làm được việc này."
         )
-    reason = normalize(reason)
+    reason = _check_length(normalize(reason), field="reason", label="Lý do", max_length=MAX_REASON)
     if all(action.needs_reason for action in usable) and not reason:
         raise ApplicationError(
             "Cần ghi lý do để người bán biết cần sửa gì.", field="reason", code="reason_required"
@@ -774,6 +952,18 @@ def product_photo_add(*, actor: User, product: Product, upload: Any) -> ProductP
     except Exception:
         _files_delete(photo.original, photo.thumbnail)
         raise
+    # A new photo of a published product is new content: the operator sees it before buyers do.
+    locked = (
+        Product.objects.select_for_update(of=("self",))
+        .filter(pk=product.pk, status=Status.PUBLISHED)
+        .first()
+    )
+    if locked is not None:
+        _back_to_review(locked, actor=actor, at=timezone.now())
+        locked.save(update_fields=["status", "status_reason", "is_listed", "updated_at"])
+        postings_sync(product_ids=[locked.pk])
+        for name in ("status", "status_reason", "is_listed", "updated_at"):
+            setattr(product, name, getattr(locked, name))
     return photo
 
 

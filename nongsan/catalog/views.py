@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -30,12 +30,13 @@ from nongsan.catalog.forms import (
     SupplierShopOpenForm,
     decimal_input,
 )
-from nongsan.catalog.models import Category, Product, ProductPhoto, Shop
+from nongsan.catalog.models import Category, Product
 from nongsan.core.errors import ApplicationError
 from nongsan.core.forms import add_application_error
 from nongsan.geo import selectors as geo_selectors
 
 PER_PAGE = 24
+MODERATION_MAX_PAGE = 1000  # 24,000 products deep: a queue is worked from its oldest end
 
 
 def _form_error(form: Any, exc: ApplicationError) -> None:
@@ -45,9 +46,19 @@ def _form_error(form: Any, exc: ApplicationError) -> None:
     add_application_error(form, exc)
 
 
-def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get("trang", "")
-    return int(value) if value.isdigit() else 1
+def _page_number(request: HttpRequest, *, last: int = selectors.MAX_PAGE) -> int:
+    """The page asked for ("trang"), within 1..`last`: anything not plain ASCII digits ("²",
+    "-1", "abc") is the first page, a number past the end the last one."""
+    value = request.GET.get("trang", "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return 1
+    if len(value) > len(str(last)):  # no need to read a 5,000-digit number to clamp it
+        return last
+    try:
+        number = int(value)
+    except ValueError:
+        return 1
+    return min(max(number, 1), last)
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -157,7 +168,10 @@ def shop_view(request: HttpRequest, slug: str) -> HttpResponse:
 def seller_home_view(request: HttpRequest) -> HttpResponse:
     shops = list(selectors.shop_list_managed(actor=request.user).order_by("name", "pk")[:100])
     counts = selectors.shop_status_counts(shops=shops)
-    may_open = request.user.role in {Role.HOUSEHOLD, Role.INPUT_SUPPLIER, Role.FIELD_AGENT}
+    may_open = (
+        request.user.role in {Role.HOUSEHOLD, Role.INPUT_SUPPLIER, Role.FIELD_AGENT}
+        or selectors.cooperatives_for_shop(actor=request.user).exists()
+    )
     return render(
         request,
         "catalog/seller_home.html",
@@ -177,6 +191,12 @@ def shop_open_view(request: HttpRequest) -> HttpResponse:
     )
     household = None
     households: QuerySet[Any] | None = None
+    # Cooperatives the user may open a shop for: those they manage, those of an agent's area.
+    cooperatives = (
+        selectors.cooperatives_for_shop(actor=user) if user.role != Role.INPUT_SUPPLIER else None
+    )
+    if cooperatives is not None and not cooperatives.exists():
+        cooperatives = None
     if user.role == Role.FIELD_AGENT:
         households = selectors.households_for_shop(actor=user, query=request.GET.get("tim", ""))
         chosen = request.POST.get("household") or request.GET.get("ho")
@@ -184,13 +204,23 @@ def shop_open_view(request: HttpRequest) -> HttpResponse:
             household = households.filter(pk=int(chosen)).first()
             if household is None:
                 raise PermissionDenied(_("Hộ này không thuộc địa bàn bạn phụ trách."))
-    elif user.role not in {Role.HOUSEHOLD, Role.INPUT_SUPPLIER} and not user.is_superuser:
+            cooperatives = None  # opening for the household chosen
+    elif (
+        user.role not in {Role.HOUSEHOLD, Role.INPUT_SUPPLIER}
+        and cooperatives is None
+        and not user.is_superuser
+    ):
         raise PermissionDenied(_("Tài khoản của bạn không mở gian hàng."))
-    form = form_class(request.POST or None)
+    form = form_class(
+        request.POST or None,
+        cooperatives=cooperatives,
+        own_household=user.role == Role.HOUSEHOLD,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if user.role == Role.FIELD_AGENT and household is None:
-            form.add_error(None, _("Chọn hộ cần mở gian hàng."))
+        cooperative = data.get("cooperative")
+        if user.role == Role.FIELD_AGENT and household is None and cooperative is None:
+            form.add_error(None, _("Chọn hộ hoặc hợp tác xã cần mở gian hàng."))
         else:
             try:
                 shop = services.shop_open(
@@ -199,6 +229,7 @@ def shop_open_view(request: HttpRequest) -> HttpResponse:
                     name=data["name"],
                     story=data.get("story", ""),
                     household=household,
+                    cooperative=cooperative,
                     commune=data.get("commune"),
                 )
             except ApplicationError as exc:
@@ -218,6 +249,7 @@ def shop_open_view(request: HttpRequest) -> HttpResponse:
             "household": household,
             "households": households[:20] if households is not None else None,
             "search": request.GET.get("tim", ""),
+            "offers_cooperatives": cooperatives is not None,
         },
     )
 
@@ -343,8 +375,9 @@ def product_edit_view(request: HttpRequest, product_id: int) -> HttpResponse:
             data["unit_weight_kg"] = None
         if data.get("expected_yield") == "":
             data["expected_yield"] = None
+        was_published = product.status == Product.Status.PUBLISHED
         try:
-            services.product_update(
+            updated = services.product_update(
                 actor=request.user,
                 product=product,
                 certifications=list(certifications) if certifications is not None else None,
@@ -354,8 +387,20 @@ def product_edit_view(request: HttpRequest, product_id: int) -> HttpResponse:
             _form_error(form, exc)
         else:
             messages.success(request, _("Đã lưu sản phẩm."))
+            if was_published and updated.status == Product.Status.PENDING:
+                _review_again_note(request)
             return redirect("catalog:product_manage", product_id=product.pk)
     return render(request, "catalog/product_form.html", {"form": form, "product": product})
+
+
+def _review_again_note(request: HttpRequest) -> None:
+    messages.warning(
+        request,
+        _(
+            "Bạn vừa sửa nội dung sản phẩm đang bán, nên sản phẩm tạm ẩn và chờ sàn duyệt lại. "
+            "Sửa giá và số lượng thì không cần duyệt lại."
+        ),
+    )
 
 
 @login_required
@@ -388,6 +433,7 @@ def product_quick_update_view(request: HttpRequest, product_id: int) -> HttpResp
 @require_POST
 def photo_add_view(request: HttpRequest, product_id: int) -> HttpResponse:
     product = selectors.product_get_for_manage(actor=request.user, product_id=product_id)
+    was_published = product.status == Product.Status.PUBLISHED
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -402,14 +448,16 @@ def photo_add_view(request: HttpRequest, product_id: int) -> HttpResponse:
                 messages.error(request, error)
     else:
         messages.success(request, _("Đã thêm ảnh."))
+        if was_published and product.status == Product.Status.PENDING:
+            _review_again_note(request)
     return redirect("catalog:product_manage", product_id=product.pk)
 
 
 @login_required
 @require_POST
 def photo_delete_view(request: HttpRequest, photo_id: int) -> HttpResponse:
-    photo = get_object_or_404(ProductPhoto.objects.select_related("product"), pk=photo_id)
-    product = selectors.product_get_for_manage(actor=request.user, product_id=photo.product_id)
+    photo = selectors.photo_get_for_manage(actor=request.user, photo_id=photo_id)
+    product = photo.product
     try:
         services.product_photo_delete(actor=request.user, photo=photo)
     except ApplicationError as exc:
@@ -464,7 +512,7 @@ def moderation_view(request: HttpRequest) -> HttpResponse:
     if status not in Product.Status.values:
         status = Product.Status.PENDING
     products = selectors.with_details(selectors.moderation_list(actor=request.user, status=status))
-    page = _slice_page(products, _page_number(request))
+    page = _slice_page(products, _page_number(request, last=MODERATION_MAX_PAGE))
     return render(
         request,
         "catalog/moderation.html",
@@ -477,12 +525,13 @@ def moderation_view(request: HttpRequest) -> HttpResponse:
 
 
 def _slice_page(products: QuerySet[Product], number: int) -> dict[str, Any]:
+    number = min(max(number, 1), MODERATION_MAX_PAGE)
     start = (number - 1) * PER_PAGE
     rows = list(products[start : start + PER_PAGE + 1])
     return {
         "products": rows[:PER_PAGE],
         "number": number,
-        "has_next": len(rows) > PER_PAGE,
+        "has_next": len(rows) > PER_PAGE and number < MODERATION_MAX_PAGE,
         "has_previous": number > 1,
     }
 
@@ -530,7 +579,7 @@ def moderation_product_view(request: HttpRequest, product_id: int) -> HttpRespon
 @require_POST
 def shop_active_view(request: HttpRequest, shop_id: int) -> HttpResponse:
     _require_operator(request)
-    shop = get_object_or_404(Shop, pk=shop_id)
+    shop = selectors.shop_get(shop_id=shop_id)
     if not selectors.may_moderate(actor=request.user, marketplace_id=shop.marketplace_id):
         raise PermissionDenied(_("Gian hàng thuộc sàn khác."))
     form = ShopCloseForm(request.POST)
@@ -548,4 +597,13 @@ def shop_active_view(request: HttpRequest, shop_id: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Đã cập nhật gian hàng %(name)s.") % {"name": shop.name})
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else None
+            for error in errors:
+                messages.error(
+                    request,
+                    _("Chưa cập nhật được gian hàng %(name)s: %(error)s")
+                    % {"name": shop.name, "error": f"{label}: {error}" if label else error},
+                )
     return redirect(_safe_next(request, reverse("catalog:moderation")))

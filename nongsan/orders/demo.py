@@ -143,6 +143,8 @@ def _advance(rng: random.Random, sub: SubOrder, fate: str, placed: dt.datetime) 
     seller = services.seller_user(sub.shop)
     buyer = sub.order.buyer
     at = placed
+    if seller is None:
+        return  # a cooperative without a manager account yet: the order waits
     if fate == Status.CANCELLED:
         by_buyer = rng.random() < 0.5
         services.sub_order_transition(

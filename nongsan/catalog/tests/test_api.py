@@ -3,6 +3,7 @@ import pytest
 from nongsan.accounts import services as account_services
 from nongsan.accounts.models import Role
 from nongsan.accounts.tests import factories as account_factories
+from nongsan.catalog import services
 from nongsan.catalog.models import Product, Shop
 from nongsan.catalog.tests import factories
 from nongsan.households.models import Milestone
@@ -262,3 +263,257 @@ def test_openapi_lists_the_catalog(client):
     assert (
         "/api/catalog/search" in paths and "/api/catalog/products/{product_id}/transition" in paths
     )
+
+
+def seller_writes(client, *, shop, product, photo, headers=None):
+    """Every write of the API on this shop, product and photo: the responses."""
+    headers = headers or {}
+    return {
+        "shop_open": client.post(
+            "/api/catalog/seller/shops",
+            {"marketplace": "postmart", "name": "Gian lạ"},
+            content_type=JSON,
+            headers=headers,
+        ),
+        "shop_update": client.patch(
+            f"/api/catalog/seller/shops/{shop.pk}",
+            {"name": "X"},
+            content_type=JSON,
+            headers=headers,
+        ),
+        "product_create": client.post(
+            f"/api/catalog/seller/shops/{shop.pk}/products",
+            {"name": "Na", "price": 1000, "stock": "1"},
+            content_type=JSON,
+            headers=headers,
+        ),
+        "product_update": client.patch(
+            f"/api/catalog/seller/products/{product.pk}",
+            {"name": "Của tôi"},
+            content_type=JSON,
+            headers=headers,
+        ),
+        "photo_add": client.post(
+            f"/api/catalog/seller/products/{product.pk}/photos",
+            {"photo": factories.photo()},
+            headers=headers,
+        ),
+        "photo_delete": client.delete(f"/api/catalog/seller/photos/{photo.pk}", headers=headers),
+        "transition": client.post(
+            f"/api/catalog/products/{product.pk}/transition",
+            {"to": "hidden", "reason": "Sai giá"},
+            content_type=JSON,
+            headers=headers,
+        ),
+        "shop_active": client.post(
+            f"/api/catalog/moderation/shops/{shop.pk}/active",
+            {"is_active": False, "reason": "Hàng giả"},
+            content_type=JSON,
+            headers=headers,
+        ),
+    }
+
+
+class TestScopeOfEveryWrite:
+    def assert_untouched(self, shop, product):
+        product.refresh_from_db()
+        shop.refresh_from_db()
+        assert product.name == "Na Chi Lăng loại 1" and product.status == Status.PUBLISHED
+        assert product.photos.count() == 1 and shop.name == "Vườn nhà chị Mai" and shop.is_active
+        assert Shop.objects.count() == 1 and Product.objects.count() == 1
+
+    def test_anonymous_gets_401_on_every_write(self, client, shop):
+        product = factories.product(shop=shop)
+        calls = seller_writes(client, shop=shop, product=product, photo=product.photos.get())
+        assert {name: r.status_code for name, r in calls.items()} == dict.fromkeys(calls, 401)
+        assert calls["shop_open"].json()["code"] == "unauthenticated"
+        for url in ("/api/catalog/seller/shops", "/api/catalog/seller/products"):
+            assert client.get(url).status_code == 401
+        assert client.get("/api/catalog/moderation").status_code == 401
+        self.assert_untouched(shop, product)
+
+    def test_operator_of_another_marketplace_is_refused(self, client, shop):
+        product = factories.product(shop=shop)
+        pending = factories.product(shop=shop, status=Status.PENDING, name="Na dai")
+        voso_operator = factories.operator(account_factories.marketplace("voso", "Vỏ Sò"))
+        headers = key_for(voso_operator)
+        calls = seller_writes(
+            client, shop=shop, product=product, photo=product.photos.get(), headers=headers
+        )
+        # An operator has no household to open a shop for (400); the seller's things are out
+        # of scope (404); closing another marketplace's shop is refused (403).
+        assert {name: r.status_code for name, r in calls.items()} == {
+            "shop_open": 400,
+            "shop_update": 404,
+            "product_create": 404,
+            "product_update": 404,
+            "photo_add": 404,
+            "photo_delete": 404,
+            "transition": 404,
+            "shop_active": 403,
+        }
+        assert client.get("/api/catalog/moderation", headers=headers).json()["items"] == []
+        response = client.post(
+            f"/api/catalog/products/{pending.pk}/transition",
+            {"to": "published"},
+            content_type=JSON,
+            headers=headers,
+        )
+        assert response.status_code == 404
+        pending.refresh_from_db()
+        assert pending.status == Status.PENDING
+        assert client.get("/api/catalog/seller/products", headers=headers).json()["items"] == []
+        pending.delete()
+        self.assert_untouched(shop, product)
+
+
+class TestRulesAreA400:
+    @pytest.mark.parametrize(
+        ("payload", "field"),
+        [
+            ({"shelf_life_hours": -5}, "shelf_life_hours"),
+            ({"shelf_life_hours": 100_001}, "shelf_life_hours"),
+            ({"preorder_enabled": None}, "preorder_enabled"),
+            ({"description": "a" * 5000}, "description"),
+            ({"name": None}, "name"),
+        ],
+    )
+    def test_product_patch(self, client, shop, owner, payload, field):
+        product = factories.product(shop=shop)
+        response = client.patch(
+            f"/api/catalog/seller/products/{product.pk}",
+            payload,
+            content_type=JSON,
+            headers=key_for(owner),
+        )
+        assert response.status_code == 400, response.content
+        body = response.json()
+        assert body["field"] == field and body["code"] == "invalid"
+        label = str(Product._meta.get_field(field).verbose_name).split()[0]
+        assert label.lower() in body["message"].lower()
+
+    def test_product_post(self, client, shop, owner):
+        response = client.post(
+            f"/api/catalog/seller/shops/{shop.pk}/products",
+            {"name": "Vải thiều", "price": 45000, "stock": "10", "shelf_life_hours": -3},
+            content_type=JSON,
+            headers=key_for(owner),
+        )
+        assert response.status_code == 400 and response.json()["field"] == "shelf_life_hours"
+        assert "Thời gian bảo quản" in response.json()["message"]
+
+    @pytest.mark.parametrize(
+        ("payload", "field"),
+        [({"preorder_allocation": "zzz"}, "preorder_allocation"), ({"story": "a" * 3001}, "story")],
+    )
+    def test_shop_patch(self, client, shop, owner, payload, field):
+        response = client.patch(
+            f"/api/catalog/seller/shops/{shop.pk}",
+            payload,
+            content_type=JSON,
+            headers=key_for(owner),
+        )
+        assert response.status_code == 400 and response.json()["field"] == field
+
+
+class TestPagination:
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"offset": 10**25},
+            {"offset": 1_000_001},
+            {"offset": -1},
+            {"limit": 0},
+            {"limit": 101},
+            {"limit": 10**25},
+            {"limit": "abc"},
+        ],
+    )
+    def test_out_of_bounds_is_a_422_never_a_500(self, client, shop, owner, postmart, params):
+        factories.product(shop=shop, status=Status.PENDING)
+        for url, person in (
+            ("/api/catalog/shops", None),
+            ("/api/catalog/seller/products", owner),
+            ("/api/catalog/moderation", factories.operator(postmart)),
+        ):
+            headers = key_for(person) if person else {}
+            response = client.get(url, params, headers=headers)
+            assert response.status_code == 422, (url, response.content)
+            assert response.json()["code"] == "validation_error"
+
+    def test_within_bounds(self, client, shop, owner):
+        factories.product(shop=shop)
+        factories.product(shop=shop, name="Na dai")
+        headers = key_for(owner)
+        body = client.get(
+            "/api/catalog/seller/products", {"limit": 1, "offset": 1}, headers=headers
+        ).json()
+        assert body["count"] == 2 and len(body["items"]) == 1
+        body = client.get(
+            "/api/catalog/seller/products", {"offset": 1_000_000}, headers=headers
+        ).json()
+        assert body["items"] == []
+
+
+class TestNotFoundInVietnamese:
+    def test_every_404(self, client, shop, owner, postmart):
+        calls = [
+            client.get("/api/catalog/shops", {"marketplace": "khong-co"}),
+            client.get("/api/catalog/products", {"marketplace": "khong-co"}),
+            client.get("/api/catalog/search", {"q": "na", "marketplace": "khong-co"}),
+            client.delete("/api/catalog/seller/photos/999999", headers=key_for(owner)),
+            client.post(
+                "/api/catalog/moderation/shops/999999/active",
+                {"is_active": True},
+                content_type=JSON,
+                headers=key_for(factories.operator(postmart)),
+            ),
+        ]
+        for response in calls:
+            assert response.status_code == 404
+            body = response.json()
+            assert body["code"] == "not_found" and body["message"].startswith("Không")
+
+
+class TestQueryCounts:
+    @pytest.fixture
+    def many(self, shop, postmart):
+        for index in range(6):
+            factories.product(shop=shop, name=f"Na Chi Lăng lô {index}")
+            factories.product(shop=shop, name=f"Na dai lô {index}", status=Status.PENDING)
+            factories.shop(marketplace=postmart, name=f"Vườn số {index}")
+        for product in Product.objects.all():
+            services.product_view_record(product=product)
+
+    @pytest.mark.parametrize(
+        ("url", "queries"),
+        [
+            # The page's ids; its products; their photos; their certificates.
+            ("/api/catalog/products", 4),
+            # Three tiers of ids, then the products, photos and certificates.
+            ("/api/catalog/search?q=na", 6),
+            # The count; the page.
+            ("/api/catalog/shops", 2),
+            ("/api/catalog/marketplaces", 1),
+            ("/api/catalog/categories", 1),
+        ],
+    )
+    def test_public_lists(self, client, many, django_assert_num_queries, url, queries):
+        client.get(url)  # warm the category and synonym caches
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200
+
+    @pytest.mark.parametrize("url", ["/api/catalog/seller/products", "/api/catalog/moderation"])
+    def test_seller_and_operator_lists_read_figures_in_the_page_query(
+        self, client, many, shop, owner, postmart, django_assert_num_queries, url
+    ):
+        person = owner if "seller" in url else factories.operator(postmart)
+        headers = key_for(person)
+        client.get(url, headers=headers)  # the key's first use is recorded once
+        # The API key; the count; the page with its view figures; photos; certificates.
+        with django_assert_num_queries(5):
+            response = client.get(url, headers=headers)
+        items = response.json()["items"]
+        assert len(items) == (12 if "seller" in url else 6)
+        assert {(p["views_total"], p["views_7_days"]) for p in items} == {(1, 1)}

@@ -83,6 +83,15 @@ class TestParse:
     def test_punctuation_only_is_no_query(self):
         assert not self.parse(" -- !! ")
 
+    def test_a_word_typed_with_marks_takes_the_synonyms_of_that_spelling_only(self):
+        # "dưa" (melon) folds like "dứa" (pineapple) but is not a pineapple.
+        assert self.parse("dưa").terms[0].synonyms == ()
+        assert self.parse("dưa hấu").terms[0].alternatives() == ("dua",)
+        assert self.parse("dứa").terms[0].alternatives() == ("dua", "thowmz", "khoms")
+        # Without marks the buyer may mean either.
+        assert self.parse("dua").terms[0].alternatives() == ("dua", "thowmz", "khoms")
+        assert self.parse("mãng cầu").terms[0].alternatives() == ("mang cau", "naz")
+
     def test_groups_sharing_a_word_merge(self):
         index = search.synonym_index(
             search.groups_from_rows([("dứa, thơm", False), ("thơm, khóm", False)])
@@ -184,6 +193,22 @@ class TestSearch:
         # Synonyms match names only: "khóm" does not bring the fragrant (thơm) rice.
         assert self.find(query="khom") == [catalog["dua"]]
 
+    def test_melon_typed_with_marks_finds_no_pineapple(self, catalog):
+        assert self.find(query="dưa") == [catalog["dua_hau"]]
+        assert self.find(query="DƯA") == [catalog["dua_hau"]]
+        assert self.find(query=unicodedata.normalize("NFD", "dưa")) == [catalog["dua_hau"]]
+        assert self.find(query="khóm") == [catalog["dua"]]
+
+    def test_ngo_is_bap(self, catalog):
+        corn = factories.product(
+            shop=catalog["dua"].shop,
+            name="Bắp nếp Tây Ninh",
+            category=factories.category("ngo-khoai-san"),
+        )
+        for query in ("ngô", "ngo", "bắp", "bap", "ngô nếp"):
+            assert self.find(query=query) == [corn], query
+        assert corn not in self.find(query="bí ngô")  # a pumpkin, not corn
+
     def test_typed_without_marks_finds_both_and_marks_rank_exact_first(self, catalog):
         assert set(self.find(query="dua")) == {catalog["dua"], catalog["dua_hau"]}
         assert self.find(query="dưa")[0] == catalog["dua_hau"]
@@ -279,6 +304,14 @@ class TestSearch:
 
     def test_in_season_home_block(self, catalog):
         assert selectors.products_in_season(today=dt.date(2026, 6, 10)) == [catalog["vai"]]
+        hidden = factories.product(
+            shop=catalog["vai"].shop,
+            name="Vải thiều loại 2",
+            available_from=dt.date(2026, 5, 20),
+            available_to=dt.date(2026, 7, 31),
+            status=Status.HIDDEN,
+        )
+        assert hidden not in selectors.products_in_season(today=dt.date(2026, 6, 10))
         services.product_quick_update(
             actor=catalog["vai"].household.user, product=catalog["vai"], stock=0
         )

@@ -408,16 +408,58 @@ class TestEdits:
             )
         assert refused.value.code == "forbidden"
 
-    def test_update_rekeys_and_keeps_status(self, postmart):
+    def test_figures_of_a_published_product_change_in_place(self, postmart):
         product = factories.product(shop=factories.shop(marketplace=postmart))
         updated = services.product_update(
             actor=product.shop.household.user,
             product=product,
-            name="Na dai Chi Lăng",
-            description="Quả to, ngọt mát",
+            name=product.name,  # sent unchanged, as a full form does
+            price=80_000,
+            min_order=Decimal(2),
+            available_from=dt.date(2026, 8, 1),
+            available_to=dt.date(2026, 9, 30),
         )
-        assert updated.name == "Na dai Chi Lăng" and updated.description == "Quả to, ngọt mát"
-        assert updated.status == Status.PUBLISHED
+        assert updated.status == Status.PUBLISHED and updated.is_listed
+        assert updated.price == 80_000
+
+    @pytest.mark.parametrize(
+        "changes",
+        [
+            {"name": "Na dai Chi Lăng"},
+            {"description": "Quả to, ngọt mát"},
+            {"category": "na-mit-sau-rieng"},
+        ],
+    )
+    def test_content_edits_of_a_published_product_go_back_to_review(self, postmart, changes):
+        product = factories.product(shop=factories.shop(marketplace=postmart))
+        if "category" in changes:
+            changes = {"category": factories.category("vai-nhan-chom-chom")}
+        seller = product.shop.household.user
+        updated = services.product_update(actor=seller, product=product, **changes)
+        assert (updated.status, updated.is_listed) == (Status.PENDING, False)
+        last = ProductStatusChange.objects.filter(product=product).last()
+        assert (last.from_status, last.to_status, last.actor) == (
+            Status.PUBLISHED,
+            Status.PENDING,
+            seller,
+        )
+        assert "duyệt lại" in last.reason
+        assert not selectors.product_search(filters=selectors.ProductFilters(query="na"))
+
+    def test_a_new_photo_of_a_published_product_goes_back_to_review(self, postmart):
+        product = factories.product(shop=factories.shop(marketplace=postmart))
+        services.product_photo_add(
+            actor=product.shop.household.user, product=product, upload=factories.photo()
+        )
+        assert product.status == Status.PENDING
+        product.refresh_from_db()
+        assert (product.status, product.is_listed) == (Status.PENDING, False)
+        draft = factories.product(shop=product.shop, status=Status.DRAFT)
+        services.product_photo_add(
+            actor=product.shop.household.user, product=draft, upload=factories.photo()
+        )
+        draft.refresh_from_db()
+        assert draft.status == Status.DRAFT
 
     def test_renaming_the_shop_rekeys_its_products(self, postmart):
         product = factories.product(shop=factories.shop(marketplace=postmart))
@@ -736,6 +778,8 @@ class TestPostings:
         assert self.words_of(product) == {}
         services.product_transition(actor=operator, product=product, to=Status.PUBLISHED)
         services.product_update(actor=shop.household.user, product=product, name="Nhãn lồng")
+        assert self.words_of(product) == {}  # renamed: back to review
+        services.product_transition(actor=operator, product=product, to=Status.PUBLISHED)
         words = self.words_of(product)
         assert "nhan" in words and "vai" not in words
 
@@ -756,3 +800,198 @@ class TestPostings:
         assert services.products_reindex(products=Product.objects.all()) == 1
         product.refresh_from_db()
         assert "na" in self.words_of(product)
+
+
+class TestRulesAreApplicationErrors:
+    """What the model would refuse with a ValidationError (an error page) the services refuse
+    first, with a Vietnamese message naming the field."""
+
+    @pytest.fixture
+    def product(self, postmart):
+        return factories.product(shop=factories.shop(marketplace=postmart))
+
+    @pytest.mark.parametrize(
+        ("changes", "field", "message"),
+        [
+            ({"shelf_life_hours": -5}, "shelf_life_hours", "Thời gian bảo quản"),
+            ({"shelf_life_hours": 0}, "shelf_life_hours", "Thời gian bảo quản"),
+            ({"shelf_life_hours": 100_001}, "shelf_life_hours", "100.000 giờ"),
+            ({"shelf_life_hours": "48"}, "shelf_life_hours", "Thời gian bảo quản"),
+            ({"preorder_enabled": None}, "preorder_enabled", "Nhận đặt trước"),
+            ({"preorder_enabled": "có"}, "preorder_enabled", "Nhận đặt trước"),
+            ({"name": None}, "name", "Tên sản phẩm"),
+            ({"description": "x" * 4001}, "description", "Mô tả dài quá 4.000 ký tự"),
+            ({"registration_number": "1" * 61}, "registration_number", "Số đăng ký"),
+        ],
+    )
+    def test_product_update(self, product, changes, field, message):
+        with pytest.raises(ApplicationError) as refused:
+            services.product_update(actor=product.shop.household.user, product=product, **changes)
+        assert refused.value.field == field and message in refused.value.message
+
+    def test_limits_themselves_are_accepted(self, product):
+        updated = services.product_update(
+            actor=product.shop.household.user,
+            product=product,
+            shelf_life_hours=100_000,
+            description="ă" * 4000,
+        )
+        assert updated.shelf_life_hours == 100_000 and len(updated.description) == 4000
+
+    def test_product_create(self, postmart):
+        shop = factories.shop(marketplace=postmart)
+        with pytest.raises(ApplicationError) as refused:
+            factories.product(shop=shop, shelf_life_hours=-3)
+        assert refused.value.field == "shelf_life_hours"
+        with pytest.raises(ApplicationError) as refused:
+            factories.product(shop=shop, description="a" * 5000)
+        assert refused.value.field == "description"
+        assert not Product.objects.filter(shop=shop).exists()
+
+    def test_shop_open_and_update(self, postmart):
+        household = factories.household_with_account()
+        with pytest.raises(ApplicationError) as refused:
+            services.shop_open(
+                actor=household.user, marketplace=postmart, name="Vườn", story="a" * 3001
+            )
+        assert refused.value.field == "story" and "3.000" in refused.value.message
+        with pytest.raises(ApplicationError) as refused:
+            services.shop_open(
+                actor=household.user,
+                marketplace=postmart,
+                name="Vườn",
+                preorder_allocation="zzz",
+            )
+        assert refused.value.field == "preorder_allocation"
+        shop = services.shop_open(actor=household.user, marketplace=postmart, name="Vườn")
+        for changes, field in (
+            ({"preorder_allocation": "zzz"}, "preorder_allocation"),
+            ({"story": "ư" * 3001}, "story"),
+        ):
+            with pytest.raises(ApplicationError) as refused:
+                services.shop_update(actor=household.user, shop=shop, **changes)
+            assert refused.value.field == field
+        shop.refresh_from_db()
+        assert shop.preorder_allocation == Shop.PreorderAllocation.FIRST_COME
+
+    def test_reasons_are_bounded(self, product):
+        operator = factories.operator(product.marketplace)
+        with pytest.raises(ApplicationError) as refused:
+            services.product_transition(
+                actor=operator, product=product, to=Status.HIDDEN, reason="x" * 501
+            )
+        assert refused.value.field == "reason"
+        with pytest.raises(ApplicationError) as refused:
+            services.shop_set_active(
+                actor=operator, shop=product.shop, is_active=False, reason="x" * 301
+            )
+        assert refused.value.field == "reason"
+
+
+class TestOutsidersAreRefused:
+    @pytest.fixture(params=["stranger", "operator", "buyer", "other_operator"])
+    def outsider(self, request, postmart, voso):
+        return {
+            "stranger": lambda: factories.household_with_account().user,
+            "operator": lambda: factories.operator(postmart),
+            "buyer": lambda: account_factories.user(Role.BUYER),
+            "other_operator": lambda: factories.operator(voso),
+        }[request.param]()
+
+    def test_every_seller_write(self, postmart, outsider):
+        product = factories.product(shop=factories.shop(marketplace=postmart))
+        photo = product.photos.get()
+        calls = [
+            lambda: services.shop_update(actor=outsider, shop=product.shop, name="Của tôi"),
+            lambda: services.product_update(actor=outsider, product=product, name="Của tôi"),
+            lambda: services.product_photo_add(
+                actor=outsider, product=product, upload=factories.photo()
+            ),
+            lambda: services.product_photo_delete(actor=outsider, photo=photo),
+        ]
+        for call in calls:
+            with pytest.raises(ApplicationError) as refused:
+                call()
+            assert refused.value.code == "forbidden"
+        product.refresh_from_db()
+        assert product.name == "Na Chi Lăng loại 1" and product.status == Status.PUBLISHED
+        assert product.shop.name == "Vườn na nhà Mai" and product.photos.count() == 1
+
+
+def _certificate(household, kind, number, **fields):
+    return households_services.certification_add(
+        actor=account_factories.user(Role.MINISTRY_OFFICIAL),
+        household=household,
+        kind=kind,
+        number=number,
+        issuer="Sở NN&PTNT",
+        **fields,
+    )
+
+
+class TestCertificates:
+    def test_a_new_supplier_drops_the_former_members_certificates(self, postmart):
+        commune = account_factories.commune("Lạng Sơn", 0)
+        manager = account_factories.user(Role.HOUSEHOLD)
+        coop = households_services.cooperative_create(
+            actor=household_factories.agent_for(commune), name="HTX Chi Lăng", commune=commune
+        )
+        coop.manager = manager
+        coop.save()
+        first, second = (
+            household_factories.household(commune=commune, cooperative=coop) for _ in range(2)
+        )
+        vietgap = _certificate(first, "vietgap", "VG-1")
+        ocop = _certificate(first, "ocop", "OC-1", ocop_stars=4)
+        shop = services.shop_open(actor=manager, marketplace=postmart, name="HTX", cooperative=coop)
+        product = factories.product(
+            shop=shop, actor=manager, household=first, certifications=[vietgap, ocop]
+        )
+        assert product.ocop_stars == 4
+        services.product_update(actor=manager, product=product, household=second)
+        product.refresh_from_db()
+        assert product.household == second
+        assert list(product.certifications.all()) == [] and product.ocop_stars is None
+        assert not selectors.product_search(filters=selectors.ProductFilters(ocop_min=3))
+
+    def test_lapsed_ocop_certificates_lose_their_stars_daily(self, postmart):
+        from django.core.management import call_command
+
+        from nongsan.catalog import tasks
+        from nongsan.catalog.models import ProductWord
+
+        today = timezone.localdate()
+        household = factories.household_with_account()
+        ocop = _certificate(
+            household, "ocop", "OC-7", ocop_stars=4, valid_until=today + dt.timedelta(days=10)
+        )
+        product = factories.product(
+            shop=factories.shop(household=household, marketplace=postmart), certifications=[ocop]
+        )
+        other = factories.product(shop=product.shop, name="Na dai")
+
+        def found(day):
+            filters = selectors.ProductFilters(ocop_min=4)
+            return list(selectors.product_search(filters=filters, today=day))
+
+        def ocop_postings():
+            return set(
+                ProductWord.objects.filter(product=product, word__startswith="@o").values_list(
+                    "word", flat=True
+                )
+            )
+
+        assert services.products_certifications_expire(today=today) == 0
+        assert found(today) == [product] and ocop_postings() == {"@o3", "@o4"}
+        lapsed = today + dt.timedelta(days=11)
+        assert services.products_certifications_expire(today=lapsed) == 1
+        product.refresh_from_db()
+        assert product.ocop_stars is None and found(lapsed) == [] and ocop_postings() == set()
+        assert "na" in set(ProductWord.objects.filter(product=other).values_list("word", flat=True))
+        # The certificate renewed: the stars come back with the next run.
+        ocop.valid_until = today + dt.timedelta(days=400)
+        ocop.save()
+        call_command("catalog_certifications_expire", date=lapsed.isoformat(), stdout=io.StringIO())
+        product.refresh_from_db()
+        assert product.ocop_stars == 4 and found(lapsed) == [product]
+        assert tasks.certifications_expire() == 0

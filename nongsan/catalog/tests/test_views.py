@@ -8,6 +8,7 @@ from nongsan.accounts.models import Role
 from nongsan.accounts.tests import factories as account_factories
 from nongsan.catalog.models import Product, ProductPhoto, ProductViewDay, Shop
 from nongsan.catalog.tests import factories
+from nongsan.households import services as households_services
 from nongsan.households.models import Milestone
 from nongsan.households.tests import factories as household_factories
 
@@ -432,3 +433,276 @@ def test_in_season_fragment_renders(client, shop):
     )
     assert "Vải thiều Lục Ngạn" in html and "Đang vào mùa" in html
     assert ProductPhoto.objects.count() == 1
+
+
+class TestPageNumbers:
+    @pytest.mark.parametrize(
+        ("typed", "number"),
+        [
+            ("²", 1),
+            ("١٢", 1),  # Arabic-Indic digits: isdigit() says yes, int() would read 12
+            ("-3", 1),
+            ("0", 1),
+            ("abc", 1),
+            ("2", 2),
+            ("99999999999999999999999999", 40),
+            ("9" * 5000, 40),
+        ],
+    )
+    def test_search_pages_clamp_whatever_is_typed(self, client, shop, typed, number):
+        factories.product(shop=shop)
+        response = client.get(reverse("catalog:search"), {"q": "na", "trang": typed})
+        assert response.status_code == 200
+        assert response.context["page"].number == number
+
+    @pytest.mark.parametrize(("typed", "number"), [("0", 1), ("-1", 1), ("10" * 20, 1000)])
+    def test_moderation_queue_pages_clamp(self, client, shop, operator, typed, number):
+        product = factories.product(shop=shop, status=Status.PENDING)
+        client.force_login(operator)
+        response = client.get(reverse("catalog:moderation"), {"trang": typed})
+        assert response.status_code == 200
+        page = response.context["page"]
+        assert page["number"] == number
+        assert page["products"] == ([product] if number == 1 else [])
+
+
+class TestSearchForm:
+    def test_one_bad_filter_is_ignored_and_shown_the_rest_still_apply(self, client, shop):
+        vai = factories.product(shop=shop, name="Vải thiều Lục Ngạn", price=45_000)
+        factories.product(shop=shop, name="Na Chi Lăng")
+        response = client.get(
+            reverse("catalog:search"), {"q": "vai", "gia_tu": "abc", "gia_den": "50.000"}
+        )
+        assert response.status_code == 200
+        assert list(response.context["page"].products) == [vai]
+        filters = response.context["filters"]
+        assert filters.query == "vai" and filters.price_max == 50_000
+        assert filters.price_min is None
+        assert "gia_tu" in response.context["form"].errors
+        page = response.content.decode()
+        assert "Giá từ (đồng)" in page and 'role="alert"' in page
+        response = client.get(
+            reverse("catalog:search"), {"q": "vai", "gia_den": "40000", "tinh": "zz"}
+        )
+        assert list(response.context["page"].products) == []  # the price still applies
+
+    def test_long_query_is_cut_not_refused(self, client, shop):
+        vai = factories.product(shop=shop, name="Vải thiều Lục Ngạn")
+        typed = "vai thieu " + "x" * 300
+        response = client.get(reverse("catalog:search"), {"q": typed})
+        assert not response.context["form"].errors
+        assert response.context["filters"].query == typed[:120]
+        response = client.get(reverse("catalog:search"), {"q": "vai thieu" + " " * 200 + "!"})
+        assert list(response.context["page"].products) == [vai]
+
+
+class TestCooperativeShopFromTheWeb:
+    @pytest.fixture
+    def cooperative(self):
+        commune = account_factories.commune("Lạng Sơn", 0)
+        coop = households_services.cooperative_create(
+            actor=household_factories.agent_for(commune), name="HTX Na Chi Lăng", commune=commune
+        )
+        coop.manager = account_factories.user(Role.HOUSEHOLD, full_name="Hoàng Văn Thái")
+        coop.save()
+        return coop
+
+    def test_the_manager_opens_the_cooperatives_shop(self, client, postmart, cooperative):
+        client.force_login(cooperative.manager)
+        assert client.get(reverse("catalog:seller_home")).context["may_open"]
+        page = client.get(reverse("catalog:shop_open")).content.decode()
+        assert "HTX Na Chi Lăng" in page
+        response = client.post(
+            reverse("catalog:shop_open"),
+            {"marketplace": postmart.pk, "name": "HTX Na Chi Lăng", "cooperative": cooperative.pk},
+        )
+        shop = Shop.objects.get()
+        assert response.url == reverse("catalog:product_add", args=[shop.pk])
+        assert shop.owner_kind == Shop.OwnerKind.COOPERATIVE and shop.cooperative == cooperative
+
+    def test_an_agent_opens_one_for_a_cooperative_of_their_area_only(
+        self, client, postmart, cooperative
+    ):
+        far_commune = account_factories.commune("Cần Thơ", 0)
+        far = households_services.cooperative_create(
+            actor=household_factories.agent_for(far_commune),
+            name="HTX Cần Thơ",
+            commune=far_commune,
+        )
+        client.force_login(household_factories.agent_for(cooperative.commune))
+        page = client.get(reverse("catalog:shop_open")).content.decode()
+        assert "HTX Na Chi Lăng" in page and "HTX Cần Thơ" not in page
+        response = client.post(
+            reverse("catalog:shop_open"),
+            {"marketplace": postmart.pk, "name": "HTX Cần Thơ", "cooperative": far.pk},
+        )
+        assert response.status_code == 200 and "cooperative" in response.context["form"].errors
+        response = client.post(
+            reverse("catalog:shop_open"), {"marketplace": postmart.pk, "name": "HTX"}
+        )
+        assert "cooperative" in response.context["form"].errors  # neither a household nor one
+        response = client.post(
+            reverse("catalog:shop_open"),
+            {"marketplace": postmart.pk, "name": "HTX Na", "cooperative": cooperative.pk},
+        )
+        assert response.status_code == 302
+        assert Shop.objects.get().cooperative == cooperative
+
+
+class TestReviewAgain:
+    def test_editing_a_published_products_name_sends_it_back_with_a_note(self, client, shop, owner):
+        product = factories.product(shop=shop)
+        client.force_login(owner)
+        data = {**product_form_data(product), "name": "Na dai Chi Lăng"}
+        response = client.post(
+            reverse("catalog:product_edit", args=[product.pk]), data, follow=True
+        )
+        page = response.content.decode()
+        assert "chờ sàn duyệt lại" in page and "Chờ duyệt" in page
+        product.refresh_from_db()
+        assert (product.status, product.is_listed) == (Status.PENDING, False)
+        assert client.get(reverse("catalog:product", args=[product.pk])).context["view"].is_preview
+
+    def test_price_only_edit_keeps_it_on_sale(self, client, shop, owner):
+        product = factories.product(shop=shop)
+        client.force_login(owner)
+        data = {**product_form_data(product), "price": "70.000"}
+        response = client.post(
+            reverse("catalog:product_edit", args=[product.pk]), data, follow=True
+        )
+        assert "chờ sàn duyệt lại" not in response.content.decode()
+        product.refresh_from_db()
+        assert (product.status, product.price) == (Status.PUBLISHED, 70_000)
+
+    def test_a_new_photo_sends_it_back_with_a_note(self, client, shop, owner):
+        product = factories.product(shop=shop)
+        client.force_login(owner)
+        response = client.post(
+            reverse("catalog:photo_add", args=[product.pk]),
+            {"photo": factories.photo()},
+            follow=True,
+        )
+        assert "chờ sàn duyệt lại" in response.content.decode()
+        product.refresh_from_db()
+        assert product.status == Status.PENDING
+
+
+def product_form_data(product):
+    """The edit form posted back as the page shows it."""
+    from nongsan.catalog.forms import ProductForm
+
+    initial = ProductForm.initial_for(product)
+    return {
+        k: v
+        for k, v in initial.items()
+        if v is not None and k not in ("certifications", "household", "preorder_enabled")
+    }
+
+
+def test_closing_a_shop_with_a_bad_form_says_why(client, shop, operator):
+    client.force_login(operator)
+    response = client.post(
+        reverse("catalog:shop_active", args=[shop.pk]),
+        {"is_active": "0", "reason": "x" * 301},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1 and "Lý do tạm đóng" in shown[0]
+    shop.refresh_from_db()
+    assert shop.is_active
+
+
+class TestQueryCounts:
+    """Pages read a fixed number of queries whatever the number of products."""
+
+    @pytest.fixture
+    def listed(self, shop, postmart):
+        for index in range(6):
+            factories.product(shop=shop, name=f"Na Chi Lăng lô {index}")
+            factories.product(shop=shop, name=f"Na dai lô {index}", status=Status.PENDING)
+            factories.shop(marketplace=postmart, name=f"Vườn số {index}")
+
+    @pytest.mark.parametrize(
+        ("page", "queries"),
+        [
+            # The category (or province); marketplaces and provinces for the filters; the
+            # page's ids; its products; their photos; their certificates.
+            ("category", 7),
+            ("province", 7),
+            # The shop; its products, their photos, their certificates; the shop's certificates.
+            ("shop", 5),
+        ],
+    )
+    def test_buyer_pages(self, client, shop, listed, django_assert_num_queries, page, queries):
+        url = {
+            "category": reverse("catalog:category", args=["trai-cay"]),
+            "province": reverse("catalog:province", args=[shop.commune.province.code]),
+            "shop": reverse("catalog:shop", args=[shop.slug]),
+        }[page]
+        client.get(url)  # warm the category and synonym caches
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200
+
+    @pytest.mark.parametrize(
+        ("page", "queries"),
+        [
+            # Session, user and unread notifications (the layout) in each; then the shops and
+            # their products per status;
+            ("seller_home", 5),
+            # the shop, its products, their photos, certificates and views;
+            ("shop_manage", 8),
+            # the queue's products, their photos and certificates, the operator's marketplace.
+            ("moderation", 7),
+        ],
+    )
+    def test_seller_and_operator_pages(
+        self, client, shop, owner, operator, listed, django_assert_num_queries, page, queries
+    ):
+        url = {
+            "seller_home": reverse("catalog:seller_home"),
+            "shop_manage": reverse("catalog:shop_manage", args=[shop.pk]),
+            "moderation": reverse("catalog:moderation"),
+        }[page]
+        client.force_login(operator if page == "moderation" else owner)
+        client.get(url)
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200
+
+
+def test_views_and_orders_show_on_the_sellers_pages(client, shop, owner):
+    from nongsan.catalog import services
+
+    product = factories.product(shop=shop)
+    today = dt.date.today()
+    for day, count in (
+        (today, 3),
+        (today - dt.timedelta(days=2), 4),
+        (today - dt.timedelta(days=30), 5),
+    ):
+        for _ in range(count):
+            services.product_view_record(product=product, day=day)
+    for _ in range(2):  # two checkouts
+        services.stock_take(quantities={product.pk: Decimal(1)})
+    client.force_login(owner)
+    page = client.get(reverse("catalog:product_manage", args=[product.pk])).content.decode()
+    assert "<strong>12</strong><span>lượt xem" in page
+    assert "<strong>7</strong><span>xem 7 ngày qua" in page
+    assert "<strong>2</strong><span>đơn hàng" in page
+    page = client.get(reverse("catalog:shop_manage", args=[shop.pk])).content.decode()
+    assert "12 lượt xem (7 trong 7 ngày) · 2 đơn" in page
+
+
+def test_home_in_season_block_leaves_hidden_products_out(client, shop):
+    today = dt.date.today()
+    season = {
+        "available_from": today - dt.timedelta(days=5),
+        "available_to": today + dt.timedelta(days=40),
+    }
+    factories.product(shop=shop, name="Na Chi Lăng mùa này", **season)
+    factories.product(shop=shop, name="Na giống ẩn", status=Status.HIDDEN, **season)
+    factories.product(shop=shop, name="Na chờ duyệt", status=Status.PENDING, **season)
+    page = client.get("/").content.decode()
+    assert "Na Chi Lăng mùa này" in page
+    assert "Na giống ẩn" not in page and "Na chờ duyệt" not in page
