@@ -6,6 +6,7 @@ which apply the actor's scope in one place each.
 """
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -790,7 +791,8 @@ MAX_PAGE = 40
 
 
 def _ids_sql(tier: IdSet, earlier: IdSet | None) -> IdSet:
-    """A tier less the tiers before it, newest product first, ready for LIMIT and OFFSET."""
+    """A tier less the tiers before it, newest product first, ready for LIMIT and OFFSET (the
+    general form, for queries whose every term is a prefix)."""
     sql, params = tier
     if earlier is not None:
         sql = (
@@ -800,11 +802,159 @@ def _ids_sql(tier: IdSet, earlier: IdSet | None) -> IdSet:
     return f"SELECT product_id FROM ({sql}) AS s ORDER BY product_id DESC", params
 
 
+# A page of a tier is read newest first from the postings of one "driving" term (the one with
+# the fewest spellings), each spelling a backward scan of the primary key (word, product, field)
+# that stops as soon as the page is full; every other term, filter token and the exclusion of
+# earlier tiers is an EXISTS probe of that same key. Nothing is materialised, so a common word
+# costs what a rare one does.
+_PW = "catalog_productword"
+
+
+@dataclass(frozen=True)
+class _Tier:
+    upto: int | None  # the fields the words may come from (None: any)
+    exact: bool  # synonyms matched with their marks (the buyer typed marks)
+
+
+def _next_word(word: str) -> str:
+    return word[:-1] + chr(ord(word[-1]) + 1)
+
+
+class _Sql:
+    """Builds one statement: fresh aliases, parameters in order."""
+
+    def __init__(self) -> None:
+        self.params: list[Any] = []
+        self._aliases = itertools.count()
+
+    def alias(self) -> str:
+        return f"w{next(self._aliases)}"
+
+    def has_word(self, word: str, *, ref: str, upto: int | None, prefix: bool = False) -> str:
+        a = self.alias()
+        if prefix:
+            match = f"{a}.word >= %s AND {a}.word < %s"
+            self.params += [word, _next_word(word)]
+        else:
+            match = f"{a}.word = %s"
+            self.params.append(word)
+        scope = ""
+        if upto is not None:
+            scope = f" AND {a}.field <= %s"
+            self.params.append(upto)
+        return f"EXISTS (SELECT 1 FROM {_PW} {a} WHERE {match} AND {a}.product_id = {ref}{scope})"
+
+    def has_term(self, term: search.Term, *, ref: str, tier: _Tier) -> str:
+        """The product holds the term in one of its spellings (a phrase: all its words)."""
+        options = []
+        for spelling in term.alternatives(exact=tier.exact):
+            words = spelling.split()
+            options.append(
+                " AND ".join(
+                    self.has_word(w, ref=ref, upto=tier.upto, prefix=term.prefix) for w in words
+                )
+            )
+        return "(" + " OR ".join(f"({o})" for o in options) + ")"
+
+
+def _tier_page_sql(
+    parsed: search.ParsedQuery,
+    tokens: Sequence[str],
+    *,
+    tier: _Tier,
+    earlier: Sequence[_Tier],
+    limit: int,
+    before: int | None = None,
+) -> IdSet | None:
+    """Up to `limit` ids of a tier (not in the tiers before it), newest first, below `before`.
+    None when no term can drive the scan (every term a prefix and no filter)."""
+    terms = list(parsed.required)
+    whole = [t for t in terms if not t.prefix]
+    driver = min(whole, key=lambda t: len(t.alternatives(exact=tier.exact))) if whole else None
+    if driver is None and not tokens:
+        return None
+    build = _Sql()
+    streams: list[str] = []
+    spellings: list[tuple[str, list[str], int | None]] = []
+    if driver is not None:
+        for spelling in driver.alternatives(exact=tier.exact):
+            first, *rest = spelling.split()
+            spellings.append((first, rest, tier.upto))
+        others = [t for t in terms if t is not driver]
+        token_conditions = list(tokens)
+    else:
+        spellings.append((tokens[0], [], None))
+        others = terms
+        token_conditions = list(tokens[1:])
+    for first, rest, upto in spellings:
+        conditions = ["p.word = %s"]
+        build.params.append(first)
+        if upto is not None:
+            conditions.append("p.field <= %s")
+            build.params.append(upto)
+        if before is not None:
+            conditions.append("p.product_id < %s")
+            build.params.append(before)
+        conditions += [build.has_word(w, ref="p.product_id", upto=upto) for w in rest]
+        conditions += [build.has_term(t, ref="p.product_id", tier=tier) for t in others]
+        conditions += [build.has_word(k, ref="p.product_id", upto=None) for k in token_conditions]
+        for done in earlier:
+            held = [build.has_term(t, ref="p.product_id", tier=done) for t in terms]
+            conditions.append("NOT (" + " AND ".join(held) + ")")
+        streams.append(
+            f"SELECT p.product_id FROM {_PW} p WHERE {' AND '.join(conditions)} "
+            f"ORDER BY p.product_id DESC LIMIT %s"
+        )
+        build.params.append(limit)
+    if len(streams) == 1:
+        return streams[0], build.params
+    union = " UNION ".join(
+        f"SELECT product_id FROM ({stream}) AS s{i}" for i, stream in enumerate(streams)
+    )
+    return (
+        f"SELECT product_id FROM ({union}) AS s ORDER BY product_id DESC LIMIT %s",
+        [*build.params, limit],
+    )
+
+
 def _tier_ids(
+    parsed: search.ParsedQuery,
+    tokens: Sequence[str],
+    *,
+    tier: _Tier,
+    earlier: Sequence[_Tier],
+    products: QuerySet[Product] | None,
+    limit: int,
+) -> list[int] | None:
+    """Up to `limit` ids of a tier, newest first: from the postings alone, or through the
+    product rows a window of postings at a time when a filter needs them (`products`).
+    None when the tier cannot be read this way (see _tier_page_sql)."""
+    window = limit if products is None else max(limit, 500)
+    ids: list[int] = []
+    before: int | None = None
+    with connections[Product.objects.db].cursor() as cursor:
+        while len(ids) < limit:
+            built = _tier_page_sql(
+                parsed, tokens, tier=tier, earlier=earlier, limit=window, before=before
+            )
+            if built is None:
+                return None
+            cursor.execute(*built)
+            chunk = [row[0] for row in cursor.fetchall()]
+            if products is None:
+                return chunk[:limit]
+            kept = set(products.filter(pk__in=chunk).values_list("pk", flat=True))
+            ids += [pk for pk in chunk if pk in kept][: limit - len(ids)]
+            if len(chunk) < window:
+                break
+            before = chunk[-1]
+    return ids
+
+
+def _tier_ids_general(
     tier: IdSet, earlier: IdSet | None, *, products: QuerySet[Product] | None, limit: int
 ) -> list[int]:
-    """Up to `limit` ids of a tier, newest first: from the postings alone, or through the
-    product rows a window of postings at a time when a filter needs them (`products`)."""
+    """The same as _tier_ids from materialised sets: for queries of prefixes alone."""
     sql, params = _ids_sql(tier, earlier)
     window = limit if products is None else max(limit, 500)
     ids: list[int] = []
@@ -839,12 +989,32 @@ def _page_ids(
     products = _filtered(filters, today) if _needs_product_rows(filters) else None
     ids: list[int] = []
     needed = start + wanted
-    earlier: IdSet | None = None
-    for tier in _tier_sets(parsed, _filter_tokens(filters, today)):
-        ids += _tier_ids(tier, earlier, products=products, limit=needed - len(ids))
+    tokens = _filter_tokens(filters, today)
+    tiers = [
+        _Tier(upto=upto, exact=rank == 0)
+        for rank, upto in enumerate(_TIER_FIELDS)
+        if rank > 0 or parsed.has_marks
+    ]
+    sets = _tier_sets(parsed, tokens)
+    for index, tier in enumerate(tiers):
+        found = _tier_ids(
+            parsed,
+            tokens,
+            tier=tier,
+            earlier=tiers[:index],
+            products=products,
+            limit=needed - len(ids),
+        )
+        if found is None:
+            found = _tier_ids_general(
+                sets[index],
+                sets[index - 1] if index else None,
+                products=products,
+                limit=needed - len(ids),
+            )
+        ids += found
         if len(ids) >= needed:
             break
-        earlier = tier
     return ids[start:needed]
 
 
