@@ -257,7 +257,7 @@ PRODUCT_COLUMNS = [
     "id", "shop_id", "marketplace_id", "household_id", "category_id", "name", "description",
     "unit", "unit_weight_kg", "price", "stock", "min_order", "order_step", "available_from",
     "available_to", "season_start", "season_end", "preorder_enabled", "expected_yield",
-    "shelf_life_hours", "ocop_stars", "registration_number", "origin_commune_id",
+    "preordered", "shelf_life_hours", "ocop_stars", "registration_number", "origin_commune_id",
     "origin_province_id", "status", "status_reason", "is_listed", "published_at", "order_count",
     "rating_count", "rating_sum", "created_by_id", "created_at", "updated_at",
 ]  # fmt: skip
@@ -303,7 +303,7 @@ def _rows(
         origin = (shop.commune_id, shop.commune.province_id)
         identity = (pk, shop.pk, shop.marketplace_id, shop.household_id, category_id)
         offer = (names[(b, g)], DESCRIPTIONS[d], unit, weight, price, rng.randint(0, 500), 1, step)
-        season_etc = (available_from, available_to, start, end, False, None, 72, ocop, "")
+        season_etc = (available_from, available_to, start, end, False, None, 0, 72, ocop, "")
         state = (status, "", listed, now if listed else None, 0, 0, 0, None, now, now)
         products.append((*identity, *offer, *season_etc, *origin, *state))
         if not listed:

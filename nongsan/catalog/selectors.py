@@ -333,6 +333,14 @@ def product_get_public(*, product_id: int) -> Product:
     return product
 
 
+def product_get_for_cart(*, product_id: int) -> Product:
+    """A listed product with its shop, no more: what putting it in a cart needs."""
+    product = Product.objects.select_related("shop").filter(pk=product_id, is_listed=True).first()
+    if product is None:
+        raise _not_found()
+    return product
+
+
 def shop_get_public(*, slug: str) -> Shop:
     shop = (
         Shop.objects.select_related("marketplace", "commune__province", "household", "cooperative")

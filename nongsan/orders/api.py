@@ -64,8 +64,11 @@ def _idempotency_key(request: HttpRequest) -> str | None:
     return key or None
 
 
-def _cart_out(request: HttpRequest) -> dict[str, Any]:
-    cart = services.cart_for(user=request.auth, session_key=None)  # type: ignore[arg-type]
+def _cart(request: HttpRequest) -> Any:
+    return services.cart_for(user=request.auth, session_key=None)  # type: ignore[arg-type]
+
+
+def _cart_out(cart: Any) -> dict[str, Any]:
     lines = selectors.cart_lines(cart=cart)
     quote = services.quote(lines=lines, address=None, option="standard", today=timezone.localdate())
     return {"lines": lines, "goods_total": quote.goods_total}
@@ -73,25 +76,25 @@ def _cart_out(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/cart", response=CartOut, summary="The caller's cart")
 def cart_get(request: HttpRequest) -> dict[str, Any]:
-    return _cart_out(request)
+    return _cart_out(_cart(request))
 
 
 @router.post("/cart/items", response=CartOut, summary="Add a product to the cart")
 def cart_item_add(request: HttpRequest, payload: CartItemIn) -> dict[str, Any]:
-    product = catalog_selectors.product_get_public(product_id=payload.product_id)
-    cart = services.cart_for(user=request.auth, session_key=None)  # type: ignore[arg-type]
-    services.cart_add(cart=cart, product=product, quantity=payload.quantity)  # type: ignore[arg-type]
-    return _cart_out(request)
+    product = catalog_selectors.product_get_for_cart(product_id=payload.product_id)
+    cart = _cart(request)
+    services.cart_add(cart=cart, product=product, quantity=payload.quantity)
+    return _cart_out(cart)
 
 
 @router.put("/cart/items/{product_id}", response=CartOut, summary="Set a quantity (0 removes)")
 def cart_item_set(request: HttpRequest, product_id: int, payload: CartQuantityIn) -> dict[str, Any]:
-    cart = services.cart_for(user=request.auth, session_key=None)  # type: ignore[arg-type]
+    cart = _cart(request)
     line = next((x for x in selectors.cart_lines(cart=cart) if x.product_id == product_id), None)
     if line is None:
         raise Http404("Sản phẩm không có trong giỏ.")
-    services.cart_set_quantity(cart=cart, product=line.product, quantity=payload.quantity)  # type: ignore[arg-type]
-    return _cart_out(request)
+    services.cart_set_quantity(cart=cart, product=line.product, quantity=payload.quantity)
+    return _cart_out(cart)
 
 
 def _address(payload: CheckoutIn) -> services.Address:

@@ -510,6 +510,16 @@ def sub_order_transition(
     reason = " ".join(reason.split())[:300]
     if to == Status.CANCELLED and not reason and Party.BUYER not in allowed_parties:
         raise ApplicationError("Hãy ghi lý do hủy đơn cho người mua.", field="reason")
+    if (
+        to == Status.PACKED
+        and sub.order.payment_status == Order.PaymentStatus.UNPAID
+        and Party.OPERATOR not in parties
+    ):
+        raise ApplicationError(
+            "Người mua chưa thanh toán: chờ tiền về rồi hãy đóng gói.",
+            field="status",
+            code="unpaid",
+        )
     if to == Status.PACKED and sub.lines.filter(is_preorder=True, filled_quantity=None).exists():
         raise ApplicationError(
             "Đơn có hàng đặt trước chưa thu hoạch: hãy ghi sản lượng thu hoạch trước.",
@@ -758,6 +768,14 @@ def order_payment_sync(*, order_reference: str) -> Order | None:
     if not updated:
         return None
     order.payment_status = Order.PaymentStatus.PAID
+    for sub in order.sub_orders.filter(status=Status.CANCELLED):
+        # Cancelled while the money was on its way: it goes straight back.
+        _refund(
+            sub,
+            amount=sub.total - sub.refunded,
+            key="cancel",
+            reason="Đơn đã hủy trước khi tiền về",
+        )
     accounts_services.notify(
         notices=[
             accounts_services.Notice(
@@ -770,12 +788,15 @@ def order_payment_sync(*, order_reference: str) -> Order | None:
     return order
 
 
+@transaction.atomic
 def payment_retry(
     *, actor: User, order: Order, method: str, idempotency_key: str | None = None
 ) -> Payment:
-    """Start a new payment attempt for an unpaid order (a different method allowed)."""
+    """Start a new payment attempt for an unpaid order (a different method allowed). The order
+    row is locked so that two attempts started at once end with one waiting, not two."""
     if order.buyer_id != actor.pk:
         raise ApplicationError("Bạn không có quyền với đơn này.", code="forbidden")
+    order = Order.objects.select_for_update().get(pk=order.pk)
     if idempotency_key:
         done = Payment.objects.filter(payer=actor, idempotency_key=idempotency_key).first()
         if done is not None:
@@ -784,7 +805,7 @@ def payment_retry(
         raise ApplicationError("Đơn này không cần thanh toán thêm.", field="payment_method")
     if method not in (PaymentMethod.VIETQR, PaymentMethod.EWALLET):
         raise ApplicationError("Chọn VietQR hoặc ví điện tử.", field="payment_method")
-    if order.sub_orders.exclude(status=Status.CANCELLED).count() == 0:
+    if not order.sub_orders.exclude(status=Status.CANCELLED).exists():
         raise ApplicationError("Đơn đã hủy.", field="payment_method")
     Order.objects.filter(pk=order.pk).update(payment_method=method)
     return payments_services.payment_start(

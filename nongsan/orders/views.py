@@ -70,7 +70,7 @@ def _form_error(form: Any, exc: ApplicationError) -> None:
 
 @require_POST
 def cart_add_view(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = catalog_selectors.product_get_public(product_id=product_id)
+    product = catalog_selectors.product_get_for_cart(product_id=product_id)
     form = CartAddForm(request.POST)
     if form.is_valid():
         try:

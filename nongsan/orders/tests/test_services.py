@@ -320,6 +320,31 @@ class TestPayments:
         order.refresh_from_db()
         assert order.payment_status == Order.PaymentStatus.PAID  # the other shop still ships
 
+    def test_prepaid_orders_are_packed_only_once_paid(self, two_shops):
+        na = factories.product(shop=two_shops[0])
+        order = factories.place(items=[(na, 1)], method=PaymentMethod.VIETQR)
+        sub = order.sub_orders.get()
+        seller = two_shops[0].household.user
+        services.sub_order_transition(actor=seller, sub_order=sub, to=Status.CONFIRMED)
+        with pytest.raises(ApplicationError) as unpaid:
+            services.sub_order_transition(actor=seller, sub_order=sub, to=Status.PACKED)
+        assert unpaid.value.code == "unpaid"
+        _bank_notify(order, order.total)
+        services.order_payment_sync(order_reference=order.number)
+        assert services.sub_order_transition(actor=seller, sub_order=sub, to=Status.PACKED)
+
+    def test_money_arriving_after_a_cancellation_goes_back(self, two_shops):
+        na = factories.product(shop=two_shops[0])
+        order = factories.place(items=[(na, 1)], method=PaymentMethod.VIETQR)
+        sub = order.sub_orders.get()
+        services.sub_order_transition(actor=order.buyer, sub_order=sub, to=Status.CANCELLED)
+        _bank_notify(order, order.total)
+        services.order_payment_sync(order_reference=order.number)
+        refund = Refund.objects.get()
+        assert refund.amount == order.total
+        order.refresh_from_db()
+        assert order.payment_status == Order.PaymentStatus.REFUNDED
+
 
 class TestPreorders:
     @pytest.fixture
