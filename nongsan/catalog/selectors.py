@@ -992,8 +992,8 @@ def _page_ids(
     """Ids of the results from `start`, `wanted` of them at most, in product_search's order."""
     sort = filters.sort or (Sort.RELEVANCE if parsed else Sort.NEWEST)
     if not parsed or sort != Sort.RELEVANCE:
-        found = _search(parsed, filters, today).values_list("pk", flat=True)
-        return list(found[start : start + wanted])
+        ordered = _search(parsed, filters, today).values_list("pk", flat=True)
+        return list(ordered[start : start + wanted])
     products = _filtered(filters, today) if _needs_product_rows(filters) else None
     ids: list[int] = []
     needed = start + wanted
@@ -1005,7 +1005,7 @@ def _page_ids(
     ]
     sets = _tier_sets(parsed, tokens)
     for index, tier in enumerate(tiers):
-        found = _tier_ids(
+        found: list[int] | None = _tier_ids(
             parsed,
             tokens,
             tier=tier,
