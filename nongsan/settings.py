@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "nongsan.catalog",
     "nongsan.payments",
     "nongsan.orders",
+    "nongsan.shipping",
     "nongsan.monitoring",
     "nongsan.web",
 ]
@@ -123,6 +124,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "orders-complete-due": {"task": "orders.complete_due", "schedule": 3600.0},
+    "shipping-freshness-check": {"task": "shipping.freshness_check", "schedule": 300.0},
     # OCOP stars and standards lapse with their certificates (a few minutes after midnight).
     "catalog-certifications-expire": {
         "task": "catalog.certifications_expire",
@@ -220,4 +222,10 @@ PAYMENTS = {
     "EWALLET_PROVIDER": os.environ.get("PAYMENTS_EWALLET_PROVIDER", "sandbox"),
     "EWALLET_SECRET": os.environ.get("PAYMENTS_EWALLET_SECRET", "sandbox-wallet-secret"),
     "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
+}
+
+# Delivery: carriers sign their tracking webhooks with a key derived from this secret and their
+# code (shipping.services.carrier_secret).
+SHIPPING = {
+    "WEBHOOK_SECRET": os.environ.get("SHIPPING_WEBHOOK_SECRET", "sandbox-carrier-secret"),
 }

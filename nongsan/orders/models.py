@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from nongsan.catalog.models import Product, Shop
 from nongsan.geo.models import Commune, Country, Province
 from nongsan.households.models import Household
-from nongsan.orgs.models import Marketplace
+from nongsan.orgs.models import Carrier, Marketplace
 
 
 class Cart(models.Model):
@@ -159,6 +159,10 @@ class SubOrder(models.Model):
     number = models.CharField(_("mã đơn"), max_length=16, unique=True)
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="sub_orders")
     marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="+")
+    # The carrier its parcel was handed to (set by shipping): its staff are a party to it.
+    carrier = models.ForeignKey(
+        Carrier, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.PLACED
     )

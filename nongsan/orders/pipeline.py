@@ -42,8 +42,9 @@ class Party:
 MOVERS: Mapping[str, frozenset[str]] = {
     Status.CONFIRMED: frozenset({Party.SELLER}),
     Status.PACKED: frozenset({Party.SELLER}),
-    Status.HANDED_TO_CARRIER: frozenset({Party.SELLER, Party.CARRIER}),
-    Status.DELIVERED: frozenset({Party.CARRIER, Party.SELLER}),
+    # The system: the carrier's own system reporting pickup and delivery through shipping.
+    Status.HANDED_TO_CARRIER: frozenset({Party.SELLER, Party.CARRIER, Party.SYSTEM}),
+    Status.DELIVERED: frozenset({Party.CARRIER, Party.SELLER, Party.SYSTEM}),
     Status.COMPLETED: frozenset({Party.BUYER, Party.SYSTEM}),
     # The system cancels a pre-order the harvest could not fill at all.
     Status.CANCELLED: frozenset({Party.BUYER, Party.SELLER, Party.OPERATOR, Party.SYSTEM}),
@@ -61,7 +62,11 @@ def parties_of(*, actor: User | None, sub_order: SubOrder) -> set[str]:
         parties.add(Party.BUYER)
     if catalog_selectors.may_manage_shop(actor=actor, shop=sub_order.shop):
         parties.add(Party.SELLER)
-    if actor.role == Role.CARRIER_STAFF and actor.carrier_id:
+    if (
+        actor.role == Role.CARRIER_STAFF
+        and actor.carrier_id
+        and actor.carrier_id == sub_order.carrier_id
+    ):
         parties.add(Party.CARRIER)
     if actor.role == Role.MARKETPLACE_OPERATOR and actor.marketplace_id == sub_order.marketplace_id:
         parties.add(Party.OPERATOR)

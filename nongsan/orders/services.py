@@ -44,6 +44,7 @@ from nongsan.orders.models import (
     line_amount,
 )
 from nongsan.orders.pipeline import ALLOWED, BUYER_MAY_CANCEL, MOVERS, TIMESTAMP, Party, parties_of
+from nongsan.orgs.models import Carrier
 from nongsan.payments import services as payments_services
 from nongsan.payments.models import Payment
 
@@ -651,6 +652,25 @@ def _notify_step(sub: SubOrder, *, to: str, reason: str, actor: User | None) -> 
             )
         )
     accounts_services.notify(notices=notices)
+
+
+def sub_order_carrier_set(*, sub_order: SubOrder, carrier: Carrier) -> None:
+    """The parcel went to this carrier: its staff become a party to the sub-order."""
+    SubOrder.objects.filter(pk=sub_order.pk).update(carrier=carrier)
+    sub_order.carrier = carrier
+
+
+def claim_refund(*, sub_order: SubOrder, reference: str, amount: int, reason: str) -> None:
+    """Compensation for a claim decided in the buyer's favour (may exceed the price: a
+    marketplace's promise can be a multiple of it). Paid back through the order's payment, or
+    by staff for cash on delivery."""
+    payments_services.refund_issue(
+        order_reference=sub_order.order.number,
+        reference=reference,
+        amount=amount,
+        reason=reason,
+        compensation=True,
+    )
 
 
 def sub_orders_complete_due(*, days: int = 3, now: dt.datetime | None = None) -> int:

@@ -205,6 +205,7 @@ class LedgerEntry(models.Model):
         COMMISSION = "commission", _("Phí sàn")
         COOPERATIVE_SHARE = "coop_share", _("Phần của hợp tác xã")
         PAYOUT = "payout", _("Đã chi trả")
+        CLAIM = "claim", _("Bồi thường khiếu nại")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="ledger")
     marketplace = models.ForeignKey(

@@ -292,22 +292,33 @@ def cod_settle(*, payments: list[Payment], now: dt.datetime | None = None) -> in
     ).update(settled_at=now or timezone.now())
 
 
-def refund_issue(*, order_reference: str, reference: str, amount: int, reason: str) -> Refund:
+def refund_issue(
+    *,
+    order_reference: str,
+    reference: str,
+    amount: int,
+    reason: str,
+    compensation: bool = False,
+) -> Refund:
     """Give money back to the buyer of a paid order, once per reference. A wallet payment is
-    refunded through the wallet at once; a bank transfer waits for staff to send it back."""
+    refunded through the wallet at once; a bank transfer or cash on delivery waits for staff to
+    send it. `compensation` (a claim's promise, possibly a multiple of the price) may exceed
+    what was paid."""
     existing = Refund.objects.filter(reference=reference).first()
     if existing is not None:
         return existing
-    payment = (
-        Payment.objects.filter(order_reference=order_reference, status=Payment.Status.SUCCEEDED)
-        .exclude(method=Method.COD)
-        .order_by("-pk")
-        .first()
+    payments = Payment.objects.filter(
+        order_reference=order_reference, status=Payment.Status.SUCCEEDED
+    ).order_by("-pk")
+    payment = payments.exclude(method=Method.COD).first() or (
+        payments.first() if compensation else None
     )
     if payment is None:
         raise ApplicationError("Đơn chưa được thanh toán, không có gì để hoàn.", field="amount")
     refunded = payment.refunds.aggregate(total=Sum("amount"))["total"] or 0
-    if amount <= 0 or refunded + amount > (payment.received_amount or 0):
+    if amount <= 0 or (
+        not compensation and refunded + amount > (payment.received_amount or 0)
+    ):
         raise ApplicationError("Số tiền hoàn vượt quá số đã thanh toán.", field="amount")
     wallet = payment.method == Method.EWALLET
     return Refund.objects.create(
@@ -318,6 +329,19 @@ def refund_issue(*, order_reference: str, reference: str, amount: int, reason: s
         status=Refund.Status.DONE if wallet else Refund.Status.PENDING,
         done_at=timezone.now() if wallet else None,
     )
+
+
+def claim_recover(*, household_id: int, reference: str, amount: int) -> LedgerEntry | None:
+    """Take a claim's cost from the household that was at fault (once per claim)."""
+    if amount <= 0:
+        return None
+    entry, _created = LedgerEntry.objects.get_or_create(
+        household_id=household_id,
+        kind=LedgerEntry.Kind.CLAIM,
+        reference=reference,
+        defaults={"amount": -amount},
+    )
+    return entry
 
 
 def refund_mark_done(*, actor: User, refund: Refund) -> Refund:
