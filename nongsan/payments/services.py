@@ -316,9 +316,7 @@ def refund_issue(
     if payment is None:
         raise ApplicationError("Đơn chưa được thanh toán, không có gì để hoàn.", field="amount")
     refunded = payment.refunds.aggregate(total=Sum("amount"))["total"] or 0
-    if amount <= 0 or (
-        not compensation and refunded + amount > (payment.received_amount or 0)
-    ):
+    if amount <= 0 or (not compensation and refunded + amount > (payment.received_amount or 0)):
         raise ApplicationError("Số tiền hoàn vượt quá số đã thanh toán.", field="amount")
     wallet = payment.method == Method.EWALLET
     return Refund.objects.create(

@@ -81,3 +81,12 @@ class CardForm(forms.Form):
     authority = forms.CharField(label=_("Cơ quan cấp"), max_length=200)
     valid_from = forms.DateField(label=_("Hiệu lực từ"), widget=forms.DateInput({"type": "date"}))
     valid_to = forms.DateField(label=_("Đến ngày"), widget=forms.DateInput({"type": "date"}))
+
+
+class DistancingForm(forms.Form):
+    province = forms.ModelChoiceField(
+        label=_("Tỉnh/thành phố"), queryset=Province.objects.order_by("name")
+    )
+    starts_on = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput({"type": "date"}))
+    ends_on = forms.DateField(label=_("Đến ngày"), widget=forms.DateInput({"type": "date"}))
+    decision = forms.CharField(label=_("Văn bản quyết định"), max_length=200)

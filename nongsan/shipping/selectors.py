@@ -13,7 +13,14 @@ from django.utils import timezone
 from nongsan.accounts.models import Role
 from nongsan.catalog import selectors as catalog_selectors
 from nongsan.orgs.models import Carrier
-from nongsan.shipping.models import Claim, PriorityCard, RateCard, Shipment, TrackingEvent
+from nongsan.shipping.models import (
+    Claim,
+    DistancingOrder,
+    PriorityCard,
+    RateCard,
+    Shipment,
+    TrackingEvent,
+)
 
 
 def _authenticated(actor: Any) -> bool:
@@ -171,3 +178,10 @@ def carriers() -> QuerySet[Carrier]:
 
 def rate_cards(*, carrier: Carrier) -> QuerySet[RateCard]:
     return RateCard.objects.filter(carrier=carrier).order_by("zone")
+
+
+def distancing_list(*, actor: Any) -> QuerySet[DistancingOrder]:
+    areas = DistancingOrder.objects.select_related("province").order_by("-starts_on", "-pk")
+    if getattr(actor, "role", "") == Role.PROVINCE_OFFICIAL:
+        return areas.filter(province_id=actor.province_id)
+    return areas

@@ -24,6 +24,7 @@ from nongsan.shipping.forms import (
     CardForm,
     ClaimForm,
     DecisionForm,
+    DistancingForm,
     EventForm,
     ScanForm,
     ShipmentForm,
@@ -65,6 +66,16 @@ def book_view(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("Đã tạo vận đơn %(n)s.") % {"n": shipment.tracking_number})
             return redirect("shipping:label", tracking_number=shipment.tracking_number)
     return render(request, "shipping/book.html", {"form": form, "sub": sub})
+
+
+@login_required
+def track_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The buyer's way from a sub-order to its parcel."""
+    sub = orders_selectors.sub_order_get_for(actor=request.user, number=number)
+    shipment = selectors.shipment_of(sub_order=sub)
+    if shipment is None:
+        raise Http404(_("Đơn chưa có vận đơn."))
+    return redirect("shipping:detail", tracking_number=shipment.tracking_number)
 
 
 @login_required
@@ -304,4 +315,27 @@ def card_check_view(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "shipping/card_check.html",
         {"card": card, "valid": services.card_is_valid(card), "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def distancing_view(request: HttpRequest) -> HttpResponse:
+    """Officials record the areas under social distancing; orders into them are essential."""
+    user = request.user
+    if user.role not in (Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL) and not user.is_superuser:  # type: ignore[union-attr]
+        raise PermissionDenied
+    form = DistancingForm(request.POST or None, initial={"province": user.province_id})  # type: ignore[union-attr]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.distancing_create(actor=user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Đã ghi vùng giãn cách."))
+            return redirect("shipping:distancing")
+    return render(
+        request,
+        "shipping/distancing.html",
+        {"form": form, "areas": selectors.distancing_list(actor=user)[:50]},
     )

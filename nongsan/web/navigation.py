@@ -40,6 +40,17 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Kiểm duyệt"), "catalog:moderation", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Đơn trên sàn"), "orders:seller_list", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Chi trả"), "payments:payouts", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
+    NavItem(_("Vận chuyển"), "shipping:carrier_home", roles=frozenset({Role.CARRIER_STAFF})),
+    NavItem(
+        _("Khiếu nại"),
+        "shipping:claims",
+        roles=frozenset({Role.MARKETPLACE_OPERATOR, Role.CARRIER_STAFF}),
+    ),
+    NavItem(
+        _("Thẻ xe ưu tiên"),
+        "shipping:cards",
+        roles=frozenset({Role.CARRIER_STAFF, Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL}),
+    ),
     NavItem(_("Hồ sơ hộ"), "households:mine", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Hộ sản xuất"), "households:list", roles=AREA_STAFF),
     NavItem(_("Đăng ký hộ"), "households:register", roles=frozenset({Role.FIELD_AGENT})),
