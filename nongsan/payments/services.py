@@ -310,9 +310,15 @@ def refund_issue(
     payments = Payment.objects.filter(
         order_reference=order_reference, status=Payment.Status.SUCCEEDED
     ).order_by("-pk")
-    payment = payments.exclude(method=Method.COD).first() or (
-        payments.first() if compensation else None
-    )
+    payment = payments.exclude(method=Method.COD).first()
+    if payment is None and compensation:
+        # Cash collected for this parcel (the order's COD may not be complete yet).
+        payment = (
+            Payment.objects.filter(order_reference=order_reference, received_amount__gt=0)
+            .exclude(status=Payment.Status.CANCELLED)
+            .order_by("-pk")
+            .first()
+        )
     if payment is None:
         raise ApplicationError("Đơn chưa được thanh toán, không có gì để hoàn.", field="amount")
     refunded = payment.refunds.aggregate(total=Sum("amount"))["total"] or 0

@@ -29,7 +29,7 @@ from nongsan.core.errors import ApplicationError
 from nongsan.core.validators import parse_mobile
 from nongsan.geo.models import Commune, Continent, Country, Province
 from nongsan.orders import services as orders_services
-from nongsan.orders.models import SubOrder
+from nongsan.orders.models import Order, SubOrder
 from nongsan.orgs.models import Carrier, Marketplace
 from nongsan.payments import services as payments_services
 from nongsan.shipping import codes
@@ -653,19 +653,33 @@ def claim_decide(
         if claim.kind in (Claim.Kind.SPOILED, Claim.Kind.DAMAGED)
         else DEFAULT_MULTIPLE
     )
-    refund = int((Decimal(claim.goods_value) * multiple).quantize(Decimal(1), ROUND_HALF_UP))
+    order = sub.order
+    # A parcel paid for in cash is paid only once delivered: before that the buyer is owed
+    # nothing, and a carrier at fault owes the seller the goods instead.
+    paid = order.payment_status == Order.PaymentStatus.PAID or (
+        order.payment_method == "cod" and claim.shipment.delivered_at is not None
+    )
+    refund = (
+        int((Decimal(claim.goods_value) * multiple).quantize(Decimal(1), ROUND_HALF_UP))
+        if paid
+        else 0
+    )
     claim.status = Claim.Status.DECIDED
     claim.responsible = responsible
     claim.multiple = multiple
     claim.refund_amount = refund
-    claim.recovery_amount = refund if responsible == Claim.Party.CARRIER else claim.goods_value
+    if responsible == Claim.Party.CARRIER:
+        claim.recovery_amount = refund or claim.goods_value
+    else:
+        claim.recovery_amount = claim.goods_value if refund else 0
     claim.save()
-    orders_services.claim_refund(
-        sub_order=sub,
-        reference=f"claim-{claim.pk}",
-        amount=refund,
-        reason=f"Bồi thường khiếu nại {claim.get_kind_display().lower()}",
-    )
+    if refund:
+        orders_services.claim_refund(
+            sub_order=sub,
+            reference=f"claim-{claim.pk}",
+            amount=refund,
+            reason=f"Bồi thường khiếu nại {claim.get_kind_display().lower()}",
+        )
     if responsible == Claim.Party.SELLER:
         _recover_from_seller(claim, sub)
     _notify_decision(claim)

@@ -21,6 +21,7 @@ from nongsan.households import services as households_services
 from nongsan.households.models import Household, ProduceKind
 from nongsan.orders import demo as orders_demo
 from nongsan.orgs.models import Carrier, Marketplace
+from nongsan.shipping import demo as shipping_demo
 from nongsan.training import demo as training_demo
 
 DEMO_PASSWORD = "nongsan-demo-2026"
@@ -303,8 +304,10 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
         count=max(households // 12, 12),
         extra_buyers=list(User.objects.filter(phone="+84912000005")),
     )
+    delivered = shipping_demo.shipping_demo_seed(rng=rng)
     return {
         **bought,
+        **delivered,
         **{f"catalog_{key}": value for key, value in shops.items()},
         "accounts": len(users),
         "buyer_and_household_accounts_created": created,

@@ -452,3 +452,21 @@ class TestDistancingAndCards:
         assert not services.card_is_valid(card, day=today + dt.timedelta(days=31))
         services.card_decide(actor=official, card=card, approve=False, reason="Sai lộ trình")
         assert card.status == PriorityCard.Status.REVOKED and not services.card_is_valid(card)
+
+
+def test_a_lost_cash_on_delivery_parcel_costs_the_buyer_nothing_and_the_carrier_pays_the_seller():
+    shipment = factories.shipment()
+    services.event_record(shipment=shipment, kind=Status.PICKED_UP, at=T0, source="webhook", now=T0)
+    claim = services.claim_open(
+        actor=shipment.sub_order.order.buyer,
+        shipment=shipment,
+        kind="missing",
+        now=T0 + dt.timedelta(days=5),
+    )
+    assert claim.responsible_by_rule == Claim.Party.CARRIER
+    operator = account_factories.user(
+        Role.MARKETPLACE_OPERATOR, marketplace=shipment.sub_order.marketplace
+    )
+    decided = services.claim_decide(actor=operator, claim=claim, accept=True)
+    assert decided.refund_amount == 0 and not Refund.objects.exists()
+    assert decided.recovery_amount == shipment.sub_order.goods_total
