@@ -246,7 +246,7 @@ class ClaimPhoto(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 class DistancingOrder(models.Model):
