@@ -25,6 +25,7 @@ JOURNEYS = (
     + ["breached"] * 2
     + ["claimed"] * 2
 )
+EVERY_JOURNEY = tuple(dict.fromkeys(JOURNEYS))
 PATH = (Status.PICKED_UP, Status.AT_HUB, Status.IN_TRANSIT, Status.OUT_FOR_DELIVERY)
 PLACES = ("Bưu cục huyện", "Trung tâm khai thác", "Bưu cục phát", "Điểm giao nhận")
 
@@ -109,8 +110,8 @@ def shipping_demo_seed(*, rng: random.Random) -> dict[str, int]:
     made = 0
     for sub in waiting:
         seller = orders_services.seller_user(sub.shop)
-        if seller is None or not carriers:
-            continue
+        if seller is None or not carriers or rng.random() < 0.3:
+            continue  # some orders stay waiting for their seller
         start = max(sub.placed_at, timezone.now() - dt.timedelta(days=rng.uniform(1, 5)))
         if sub.status == SubOrder.Status.PLACED:
             sub = orders_services.sub_order_transition(
@@ -130,8 +131,10 @@ def shipping_demo_seed(*, rng: random.Random) -> dict[str, int]:
             )
         except ApplicationError:
             continue  # no rate for the zone: left waiting
+        # Every kind of journey once, then at random.
+        fate = EVERY_JOURNEY[made] if made < len(EVERY_JOURNEY) else rng.choice(JOURNEYS)
         made += 1
-        _journey(rng, shipment, rng.choice(JOURNEYS), start)
+        _journey(rng, shipment, fate, start)
     checked = services.freshness_check()
     return {"shipments": made, **{f"freshness_{k}": v for k, v in checked.items()}, **_episode()}
 

@@ -23,7 +23,7 @@ def test_demo_parcels_in_every_state_with_breaches_claims_and_an_episode(setting
         factories.confirmed_sub_order()
     SubOrder.objects.update(placed_at=timezone.now() - dt.timedelta(days=6))
     made = demo.shipping_demo_seed(rng=random.Random(5))
-    assert made["shipments"] == 60
+    assert 30 <= made["shipments"] < 60  # some orders stay waiting for their seller
     states = set(Shipment.objects.values_list("status", flat=True))
     assert states >= {"created", "in_transit", "delivered", "returned", "out_for_delivery"}
     assert Shipment.objects.filter(breached_at__isnull=False).exists()
