@@ -207,7 +207,7 @@ def payment_list(request: HttpRequest, number: str) -> list[dict[str, Any]]:
 @router.post("/{number}/payments", response={201: PaymentOut}, summary="A new payment attempt")
 @refused_is_403
 def payment_create(request: HttpRequest, number: str, payload: PaymentIn) -> Status:
-    order = selectors.order_get_for_buyer(actor=request.auth, number=number)
+    order = selectors.order_get_own(actor=request.auth, number=number)
     payment = services.payment_retry(
         actor=request.auth,  # type: ignore[arg-type]
         order=order,

@@ -58,6 +58,16 @@ def order_get_for_buyer(*, actor: Any, number: str) -> Order:
     return order
 
 
+def order_get_own(*, actor: Any, number: str) -> Order:
+    """One of the actor's orders, without its parts (for paying it)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise _not_found()
+    order = Order.objects.filter(buyer=actor, number=number).first()
+    if order is None:
+        raise _not_found()
+    return order
+
+
 def sub_order_list_for_seller(*, actor: Any, status: str = "") -> QuerySet[SubOrder]:
     """Sub-orders of the shops the actor runs (or, for an operator, of their marketplace)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:

@@ -99,19 +99,18 @@ def cart_add(*, cart: Cart, product: Product, quantity: Decimal) -> CartLine:
     """Add to the cart (adding to what is there already)."""
     if not product.is_listed or not product.shop.is_active:
         raise ApplicationError("Sản phẩm không còn được bán.", field="product")
-    line = CartLine.objects.filter(cart=cart, product=product).first()
+    lines = list(cart.lines.all())
+    line = next((x for x in lines if x.product_id == product.pk), None)
     total = quantity + (line.quantity if line else 0)
     quantity_check(product=product, quantity=total)
     if line is None:
-        if cart.lines.count() >= MAX_CART_LINES:
+        if len(lines) >= MAX_CART_LINES:
             raise ApplicationError(
                 "Giỏ hàng đã đủ 50 sản phẩm; hãy đặt hàng trước.", field="product"
             )
-        line = CartLine.objects.create(cart=cart, product=product, quantity=total)
-    else:
-        line.quantity = total
-        line.save(update_fields=["quantity"])
-    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+        return CartLine.objects.create(cart=cart, product=product, quantity=total)
+    line.quantity = total
+    line.save(update_fields=["quantity"])
     return line
 
 
@@ -415,6 +414,7 @@ def checkout(
                 payer=buyer,
                 method=payment_method,
                 amount=order.total,
+                first=True,
                 now=now,
             )
             accounts_services.notify(
@@ -827,7 +827,8 @@ def payment_retry(
         raise ApplicationError("Chọn VietQR hoặc ví điện tử.", field="payment_method")
     if not order.sub_orders.exclude(status=Status.CANCELLED).exists():
         raise ApplicationError("Đơn đã hủy.", field="payment_method")
-    Order.objects.filter(pk=order.pk).update(payment_method=method)
+    if order.payment_method != method:
+        Order.objects.filter(pk=order.pk).update(payment_method=method)
     return payments_services.payment_start(
         order_reference=order.number,
         payer=actor,

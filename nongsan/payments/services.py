@@ -70,10 +70,12 @@ def payment_start(
     amount: int,
     return_url: str = "",
     idempotency_key: str | None = None,
+    first: bool = False,
     now: dt.datetime | None = None,
 ) -> Payment:
     """A new attempt to pay an order; earlier attempts still waiting are cancelled. The same
-    idempotency key returns the attempt it made the first time."""
+    idempotency key returns the attempt it made the first time. `first`: the order was just
+    placed, there is no earlier attempt to look for."""
     if idempotency_key:
         done = Payment.objects.filter(payer=payer, idempotency_key=idempotency_key).first()
         if done is not None:
@@ -83,10 +85,13 @@ def payment_start(
     if amount <= 0:
         raise ApplicationError("Số tiền phải lớn hơn 0.", field="amount")
     now = now or timezone.now()
-    attempts = Payment.objects.filter(order_reference=order_reference)
-    attempts.filter(status=Payment.Status.PENDING).update(status=Payment.Status.CANCELLED)
+    number = 1
+    if not first:
+        attempts = Payment.objects.filter(order_reference=order_reference)
+        attempts.filter(status=Payment.Status.PENDING).update(status=Payment.Status.CANCELLED)
+        number = attempts.count() + 1
     payment = Payment(
-        reference=f"{order_reference}P{attempts.count() + 1}",
+        reference=f"{order_reference}P{number}",
         order_reference=order_reference,
         payer=payer,
         method=method,
