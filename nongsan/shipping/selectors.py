@@ -159,6 +159,13 @@ def card_get_public(*, code: str) -> PriorityCard:
     return card
 
 
+CARD_ROLES = frozenset({Role.CARRIER_STAFF, Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL})
+
+
+def may_see_cards(*, actor: Any) -> bool:
+    return _authenticated(actor) and (actor.is_superuser or actor.role in CARD_ROLES)
+
+
 def cards_for(*, actor: Any) -> QuerySet[PriorityCard]:
     cards = PriorityCard.objects.select_related("carrier", "province")
     if not _authenticated(actor):

@@ -271,9 +271,9 @@ def cards_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã gửi đề nghị cấp thẻ cho xe %(p)s.") % {"p": card.plate})
             return redirect("shipping:cards")
-    cards = selectors.cards_for(actor=request.user)[:200]
-    if not cards and form is None:
+    if not selectors.may_see_cards(actor=request.user):
         raise PermissionDenied
+    cards = selectors.cards_for(actor=request.user)[:200]
     return render(request, "shipping/cards.html", {"cards": cards, "form": form})
 
 

@@ -1,0 +1,154 @@
+"""The scope matrix: every role (and a visitor) against the buying, money and delivery pages,
+each allowed (200), refused (403), out of scope (404) or sent to log in (302)."""
+
+import pytest
+from django.urls import reverse
+
+from nongsan.accounts.models import Role
+from nongsan.accounts.tests import factories as account_factories
+from nongsan.geo.models import Province
+from nongsan.households.tests import factories as household_factories
+from nongsan.orders import services as orders_services
+from nongsan.orders.tests import factories as order_factories
+from nongsan.shipping import services as shipping_services
+from nongsan.shipping.tests import factories as shipping_factories
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, FORBIDDEN, HIDDEN = 200, 302, 403, 404
+ROLES = (
+    "visitor", "buyer", "other_buyer", "household", "other_household", "field_agent",
+    "carrier_staff", "other_carrier_staff", "operator", "other_operator",
+    "province_official", "other_province_official",
+)  # fmt: skip
+
+# page -> the answer each role gets (roles not listed: HIDDEN for object pages, see DEFAULTS)
+MATRIX: dict[str, dict[str, int]] = {
+    "cart": {role: OK for role in ROLES},
+    "buyer_list": {"visitor": LOGIN},
+    "seller_list": {"visitor": LOGIN},
+    "notifications": {"visitor": LOGIN},
+    "payouts": {"visitor": LOGIN, "operator": OK, "other_operator": OK},
+    "carrier_home": {"visitor": LOGIN, "carrier_staff": OK, "other_carrier_staff": OK},
+    "cards": {
+        "visitor": LOGIN,
+        "carrier_staff": OK,
+        "other_carrier_staff": OK,
+        "province_official": OK,
+        "other_province_official": OK,
+    },
+    "distancing": {
+        "visitor": LOGIN,
+        "province_official": OK,
+        "other_province_official": OK,
+    },
+    "claims": {"visitor": LOGIN},
+    "order": {"visitor": LOGIN, "buyer": OK},
+    "sub_order": {"visitor": LOGIN, "household": OK, "field_agent": OK, "operator": OK},
+    "shipment": {
+        "visitor": LOGIN,
+        "buyer": OK,
+        "household": OK,
+        "field_agent": OK,
+        "carrier_staff": OK,
+        "operator": OK,
+    },
+    "household_money": {"visitor": LOGIN, "household": OK, "field_agent": OK},
+    "card_print": {"visitor": LOGIN, "carrier_staff": OK, "province_official": OK},
+    "card_check": {role: OK for role in ROLES},
+}
+# What a role gets on a page the matrix does not name it for.
+DEFAULTS = {
+    "buyer_list": OK,
+    "seller_list": OK,
+    "notifications": OK,
+    "claims": OK,
+    "payouts": FORBIDDEN,
+    "carrier_home": FORBIDDEN,
+    "cards": FORBIDDEN,
+    "distancing": FORBIDDEN,
+    "order": HIDDEN,
+    "sub_order": HIDDEN,
+    "shipment": HIDDEN,
+    "household_money": HIDDEN,
+    "card_print": HIDDEN,
+}
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    marketplace = account_factories.marketplace()
+    other_marketplace = account_factories.marketplace("voso", "Vỏ Sò")
+    sub = shipping_factories.confirmed_sub_order()
+    shop = sub.shop
+    carrier = shipping_factories.carrier()
+    shipment = shipping_factories.shipment(sub, by=carrier)
+    other_carrier = shipping_factories.carrier("viettelpost", "Viettel Post")
+    lang_son = shop.commune.province
+    carrier_staff = shipping_factories.staff(carrier)
+    card = shipping_services.card_request(
+        actor=carrier_staff,
+        plate="12C-345.67",
+        driver_name="Hoàng Văn Nam",
+        driver_phone="0912345678",
+        route="Chi Lăng - Hà Nội",
+        valid_from=shipment.created_at.date(),
+        valid_to=shipment.created_at.date(),
+        province=lang_son,
+        authority="Sở GTVT Lạng Sơn",
+    )
+    users = {
+        "visitor": None,
+        "buyer": sub.order.buyer,
+        "other_buyer": order_factories.buyer(),
+        "household": orders_services.seller_user(shop),
+        "other_household": account_factories.user(Role.HOUSEHOLD),
+        "field_agent": household_factories.agent_for(shop.commune),
+        "carrier_staff": carrier_staff,
+        "other_carrier_staff": shipping_factories.staff(other_carrier),
+        "operator": account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=marketplace),
+        "other_operator": account_factories.user(
+            Role.MARKETPLACE_OPERATOR, marketplace=other_marketplace
+        ),
+        "province_official": account_factories.user(Role.PROVINCE_OFFICIAL, province=lang_son),
+        "other_province_official": account_factories.user(
+            Role.PROVINCE_OFFICIAL, province=Province.objects.get(short_name="Hà Nội")
+        ),
+    }
+    pages = {
+        "cart": reverse("orders:cart"),
+        "buyer_list": reverse("orders:buyer_list"),
+        "seller_list": reverse("orders:seller_list"),
+        "notifications": reverse("accounts:notifications"),
+        "payouts": reverse("payments:payouts"),
+        "carrier_home": reverse("shipping:carrier_home"),
+        "cards": reverse("shipping:cards"),
+        "distancing": reverse("shipping:distancing"),
+        "claims": reverse("shipping:claims"),
+        "order": reverse("orders:buyer_detail", args=[sub.order.number]),
+        "sub_order": reverse("orders:seller_detail", args=[sub.number]),
+        "shipment": reverse("shipping:detail", args=[shipment.tracking_number]),
+        "household_money": reverse("payments:account", args=[shop.household_id]),
+        "card_print": reverse("shipping:card_print", args=[card.code]),
+        "card_check": reverse("shipping:card_check", args=[card.code]),
+    }
+    return users, pages
+
+
+def test_every_role_gets_what_its_scope_allows(client, world):
+    users, pages = world
+    answers = {}
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        for page, url in pages.items():
+            answers[(role, page)] = client.get(url).status_code
+    expected = {
+        (role, page): MATRIX[page].get(role, DEFAULTS.get(page, OK))
+        for role in ROLES
+        for page in pages
+    }
+    wrong = {key: (answers[key], want) for key, want in expected.items() if answers[key] != want}
+    assert wrong == {}, "(role, page): (got, expected)"
