@@ -97,6 +97,7 @@ def report_detail(
                 pace_needed_per_week=row.pace.needed_per_week if row.pace else None,
                 pace_recent_per_week=row.pace.recent_per_week if row.pace else None,
                 on_track=row.pace.on_track if row.pace else None,
+                notes={label: list(names) for label, names in row.notes},
             )
             for row in report.rows
         ],

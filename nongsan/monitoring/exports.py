@@ -94,18 +94,36 @@ def headers(template: Template) -> list[str]:
 
 def note_for(row: ReportRow, template: Template) -> str:
     parts = []
+    if row.indicator.code in template.notes:
+        parts.append(markets_note(str(template.notes[row.indicator.code]), row.notes))
     if row.by_marketplace:
         parts.append(
             ", ".join(
-                f"{figure.marketplace.name}: {figure.cumulative:,}".replace(",", ".")
+                f"{figure.marketplace.name}: {_number(figure.cumulative)}"
                 for figure in row.by_marketplace
             )
         )
-    if row.indicator.code in template.notes:
-        parts.append(template.notes[row.indicator.code])
     if not row.indicator.is_computed:
         parts.append(str(row.indicator.status_note))
     return "\n".join(parts)
+
+
+def _number(value: float) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"{value:,}".replace(",", ".")
+
+
+def markets_note(text: str, groups: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """The template's list heading ("- Miền Bắc; - Miền Trung; ...") with the provinces or
+    countries reached written after each group's name."""
+    for label, names in groups:
+        for mark in (";", ":"):
+            placeholder = f"- {label}{mark}"
+            if placeholder in text:
+                text = text.replace(placeholder, f"- {label}: {', '.join(names)};", 1)
+                break
+    return text
 
 
 def report_xlsx(report: Report) -> bytes:

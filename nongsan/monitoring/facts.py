@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
@@ -24,9 +25,15 @@ from nongsan.core.timeutils import VN_TZ, to_local
 from nongsan.geo.models import Commune
 from nongsan.households.models import Milestone
 from nongsan.monitoring.indicators import BY_MILESTONE_KIND
-from nongsan.monitoring.models import DailyFact, FoldState, RunningTotal
+from nongsan.monitoring.models import DailyFact, FoldState, MarketReached, RunningTotal
+from nongsan.orders.models import SubOrder, SubOrderEvent
 
 MILESTONE_SOURCE = "households.milestone"
+# Delivered sub-orders, read from their history rows (inserted once, like milestones).
+DELIVERY_SOURCE = "orders.delivery"
+TONNES = "II.2"  # facts hold grams: sums stay whole numbers
+GRAMS_PER_TONNE = 1_000_000
+DELIVERY_INDICATORS = (TONNES,)
 KINDS: tuple[str, ...] = tuple(str(kind) for kind in BY_MILESTONE_KIND)
 INDICATOR_OF_KIND: dict[str, str] = {str(k): ind.code for k, ind in BY_MILESTONE_KIND.items()}
 # Keys a rebuild looks back over for transactions still open when it read the milestones.
@@ -34,6 +41,7 @@ REBUILD_GAP_LOOKBACK = 1000
 # A jump in primary keys wider than this is not tracked key by key (a mass deletion, a
 # sequence reset): it would make the next look-up too long a list of keys.
 MAX_GAP_SPAN = 10_000
+DELIVERED = SubOrder.Status.DELIVERED
 
 FactKey = tuple[str, int, int | None, dt.date]  # indicator, commune, marketplace, day
 TotalKey = tuple[str, int, int | None]  # indicator, province, marketplace
@@ -65,6 +73,7 @@ class FoldResult:
     milestones: int  # milestones read in this fold
     facts_changed: int  # daily fact rows created, updated or deleted
     watermark: int
+    deliveries: int = 0  # sub-order history rows read in this fold
 
 
 def marketplace_q(marketplace_id: int | None) -> Q:
@@ -96,12 +105,7 @@ def fold_batch(
 ) -> tuple[int, int]:
     """Fold the next batch of milestones into daily facts; returns (milestones read, fact rows
     changed). The running totals it makes stale are added to `stale` for `totals_refresh`."""
-    cutoff = now - dt.timedelta(seconds=settle_seconds())
-    gaps: dict[int, str] = {
-        int(pk): seen for pk, seen in state.gaps if dt.datetime.fromisoformat(seen) > cutoff
-    }
-    old_watermark = state.watermark
-    old_gaps = frozenset(gaps)
+    gaps, old_watermark, old_gaps = _pending(state, now)
     rows = [
         _Row(*values)
         for values in Milestone.objects.filter(Q(pk__gt=old_watermark) | Q(pk__in=sorted(gaps)))
@@ -113,17 +117,7 @@ def fold_batch(
         return 0, 0
 
     read = {row.pk for row in rows}
-    new_watermark = max(old_watermark, max(read))
-    for pk in read:
-        gaps.pop(pk, None)
-    # Keys below the first one ever read were never anyone's to commit later (a fresh
-    # sequence may start high); after that, every missing key is a possible late commit.
-    first_key = old_watermark + 1 if old_watermark else min(read)
-    if new_watermark - first_key < MAX_GAP_SPAN:
-        seen_at = now.isoformat()
-        for pk in range(first_key, new_watermark + 1):
-            if pk not in read:
-                gaps[pk] = seen_at
+    _advance(state, read=read, gaps=gaps, now=now)
 
     def folded_before(pk: int) -> bool:
         return pk <= old_watermark and pk not in old_gaps
@@ -149,9 +143,152 @@ def fold_batch(
         deltas[(indicator, first_after.commune_id, None, first_after.day)] += 1
 
     changed = apply_deltas(deltas, stale=stale)
+    return len(rows), changed
+
+
+def _pending(state: FoldState, now: dt.datetime) -> tuple[dict[int, str], int, frozenset[int]]:
+    """The gaps still worth looking for (younger than the settling time), the watermark, and
+    the gaps as they were before this batch."""
+    cutoff = now - dt.timedelta(seconds=settle_seconds())
+    gaps: dict[int, str] = {
+        int(pk): seen for pk, seen in state.gaps if dt.datetime.fromisoformat(seen) > cutoff
+    }
+    return gaps, state.watermark, frozenset(gaps)
+
+
+def _advance(state: FoldState, *, read: set[int], gaps: dict[int, str], now: dt.datetime) -> None:
+    """Move the watermark past the keys read, noting the keys skipped below it as gaps."""
+    old_watermark = state.watermark
+    new_watermark = max(old_watermark, max(read))
+    for pk in read:
+        gaps.pop(pk, None)
+    # Keys below the first one ever read were never anyone's to commit later (a fresh
+    # sequence may start high); after that, every missing key is a possible late commit.
+    first_key = old_watermark + 1 if old_watermark else min(read)
+    if new_watermark - first_key < MAX_GAP_SPAN:
+        seen_at = now.isoformat()
+        for pk in range(first_key, new_watermark + 1):
+            if pk not in read:
+                gaps[pk] = seen_at
     state.watermark = new_watermark
     state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
-    return len(rows), changed
+
+
+def fold_deliveries_batch(
+    *, state: FoldState, batch_size: int, now: dt.datetime, stale: dict[TotalKey, dt.date]
+) -> tuple[int, int]:
+    """Fold the next batch of sub-order history rows: each delivery adds its weight to II.2
+    (per marketplace and in all) and its buyer's province or country to the markets reached.
+    Returns (history rows read, fact rows changed)."""
+    gaps, old_watermark, _old_gaps = _pending(state, now)
+    rows = list(
+        SubOrderEvent.objects.filter(Q(pk__gt=old_watermark) | Q(pk__in=sorted(gaps)))
+        .order_by("pk")
+        .values_list("pk", "to_status", "sub_order_id", "at")[:batch_size]
+    )
+    if not rows:
+        state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
+        return 0, 0
+    _advance(state, read={row[0] for row in rows}, gaps=gaps, now=now)
+    delivered = {sub_id: at for _pk, status, sub_id, at in rows if status == DELIVERED}
+    deltas: Counter[FactKey] = Counter()
+    reached: list[MarketReached] = []
+    for (
+        sub_id,
+        weight,
+        marketplace_id,
+        commune_id,
+        province_id,
+        country_id,
+    ) in SubOrder.objects.filter(pk__in=delivered).values_list(
+        "pk",
+        "weight_kg",
+        "marketplace_id",
+        "shop__commune_id",
+        "order__province_id",
+        "order__country_id",
+    ):
+        day = to_local(delivered[sub_id]).date()
+        grams = int((weight * 1000).to_integral_value())
+        deltas[(TONNES, commune_id, marketplace_id, day)] += grams
+        deltas[(TONNES, commune_id, None, day)] += grams
+        reached.append(
+            MarketReached(
+                day=day,
+                commune_id=commune_id,
+                marketplace_id=marketplace_id,
+                buyer_province_id=province_id,
+                buyer_country_id=country_id,
+            )
+        )
+    MarketReached.objects.bulk_create(reached, ignore_conflicts=True)
+    return len(rows), apply_deltas(deltas, stale=stale)
+
+
+def rebuild_deliveries(*, state: FoldState, now: dt.datetime) -> int:
+    """Replace the delivery facts and markets reached by a recomputation from every delivery."""
+    DailyFact.objects.filter(indicator__in=DELIVERY_INDICATORS).delete()
+    RunningTotal.objects.filter(indicator__in=DELIVERY_INDICATORS).delete()
+    MarketReached.objects.all().delete()
+    top = SubOrderEvent.objects.aggregate(top=Max("pk"))["top"] or 0
+    events = SubOrderEvent.objects.filter(pk__lte=top, to_status=DELIVERED).annotate(
+        local_day=TruncDate("at", tzinfo=VN_TZ)
+    )
+    grams: Counter[FactKey] = Counter()
+    seen: set[tuple[Any, ...]] = set()
+    reached: list[MarketReached] = []
+    for day, weight, marketplace_id, commune_id, province_id, country_id in events.values_list(
+        "local_day",
+        "sub_order__weight_kg",
+        "sub_order__marketplace_id",
+        "sub_order__shop__commune_id",
+        "sub_order__order__province_id",
+        "sub_order__order__country_id",
+    ).iterator():
+        amount = int((weight * 1000).to_integral_value())
+        grams[(TONNES, commune_id, marketplace_id, day)] += amount
+        grams[(TONNES, commune_id, None, day)] += amount
+        key = (day, commune_id, marketplace_id, province_id, None if province_id else country_id)
+        if key not in seen:
+            seen.add(key)
+            reached.append(
+                MarketReached(
+                    day=day,
+                    commune_id=commune_id,
+                    marketplace_id=marketplace_id,
+                    buyer_province_id=province_id,
+                    buyer_country_id=country_id,
+                )
+            )
+    facts = [
+        DailyFact(
+            indicator=indicator, commune_id=commune_id, marketplace_id=marketplace_id, day=day,
+            value=value,
+        )
+        for (indicator, commune_id, marketplace_id, day), value in grams.items()
+        if value
+    ]  # fmt: skip
+    DailyFact.objects.bulk_create(facts, batch_size=5000)
+    MarketReached.objects.bulk_create(reached, batch_size=5000)
+    _totals_rebuild(indicators=DELIVERY_INDICATORS)
+    _set_watermark(state, model=SubOrderEvent, top=top, now=now)
+    return len(facts)
+
+
+def _set_watermark(state: FoldState, *, model: Any, top: int, now: dt.datetime) -> None:
+    """After a rebuild up to `top`: keys missing just below it may still commit."""
+    present = set(
+        model.objects.filter(pk__gt=top - REBUILD_GAP_LOOKBACK, pk__lte=top).values_list(
+            "pk", flat=True
+        )
+    )
+    seen_at = now.isoformat()
+    state.watermark = top
+    state.gaps = [
+        [pk, seen_at]
+        for pk in range(max(1, top - REBUILD_GAP_LOOKBACK + 1), top + 1)
+        if pk not in present
+    ]
 
 
 def _milestones_of(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], list[_Row]]:
@@ -263,8 +400,9 @@ def _totals_refresh(*, key: TotalKey, since: dt.date) -> None:
 
 def rebuild(*, state: FoldState, now: dt.datetime) -> int:
     """Replace every milestone fact by a set-based recomputation; returns daily fact rows made."""
-    DailyFact.objects.all().delete()
-    RunningTotal.objects.all().delete()
+    milestone_indicators = sorted(INDICATOR_OF_KIND.values())
+    DailyFact.objects.filter(indicator__in=milestone_indicators).delete()
+    RunningTotal.objects.filter(indicator__in=milestone_indicators).delete()
     top = Milestone.objects.aggregate(top=Max("pk"))["top"] or 0
     base = Milestone.objects.filter(pk__lte=top, kind__in=KINDS)
     local_day = TruncDate("achieved_at", tzinfo=VN_TZ)
@@ -303,29 +441,18 @@ def rebuild(*, state: FoldState, now: dt.datetime) -> int:
         for kind, commune_id, day, n in firsts.iterator()
     ]
     DailyFact.objects.bulk_create(facts, batch_size=5000)
-    _totals_rebuild()
-
-    present = set(
-        Milestone.objects.filter(pk__gt=top - REBUILD_GAP_LOOKBACK, pk__lte=top).values_list(
-            "pk", flat=True
-        )
-    )
-    seen_at = now.isoformat()
-    state.watermark = top
-    state.gaps = [
-        [pk, seen_at]
-        for pk in range(max(1, top - REBUILD_GAP_LOOKBACK + 1), top + 1)
-        if pk not in present
-    ]
+    _totals_rebuild(indicators=milestone_indicators)
+    _set_watermark(state, model=Milestone, top=top, now=now)
     return len(facts)
 
 
-def _totals_rebuild() -> None:
+def _totals_rebuild(*, indicators: Iterable[str]) -> None:
     rows: list[RunningTotal] = []
     key: TotalKey | None = None
     cumulative = 0
     grouped = (
-        DailyFact.objects.values_list("indicator", "commune__province_id", "marketplace_id", "day")
+        DailyFact.objects.filter(indicator__in=list(indicators))
+        .values_list("indicator", "commune__province_id", "marketplace_id", "day")
         .annotate(sum=Sum("value"))
         .order_by("indicator", "commune__province_id", "marketplace_id", "day")
     )

@@ -42,11 +42,12 @@ class Indicator:
     milestone_kind: str | None = None  # set when computed from household milestones
     default_target_pct: int | None = None  # Appendix 01: a share of the province's farm households
     in_weekly_template: bool = True  # Appendix 02 has no group III
+    from_deliveries: bool = False  # computed from delivered sub-orders (orders and shipping)
 
     @property
     def is_computed(self) -> bool:
         """Whether the platform computes it today; otherwise it is entered by hand."""
-        return self.milestone_kind is not None
+        return self.milestone_kind is not None or self.from_deliveries
 
     @property
     def counts_households(self) -> bool:
@@ -112,6 +113,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Sản lượng nông sản tiêu thụ qua sàn"),
         _("Tấn"), Aggregation.SUM,
         _("Khối lượng các đơn hàng đã giao (ứng dụng đơn hàng)"),
+        from_deliveries=True,
     ),
     Indicator(
         "II.3", GROUP_II, 3,
@@ -138,12 +140,14 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Số thị trường trong nước (tỉnh/thành phố) đã tiêu thụ"),
         _("tỉnh/thành phố"), Aggregation.DISTINCT_SET,
         _("Tỉnh/thành phố của người mua các đơn đã giao (ứng dụng đơn hàng)"),
+        from_deliveries=True,
     ),
     Indicator(
         "II.7", GROUP_II, 7,
         _("Số thị trường nước ngoài (quốc gia) đã tiêu thụ"),
         _("Quốc gia"), Aggregation.DISTINCT_SET,
         _("Quốc gia của người mua các đơn đã giao (ứng dụng đơn hàng)"),
+        from_deliveries=True,
     ),
     Indicator(
         "III.1", GROUP_III, 1,

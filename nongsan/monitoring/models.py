@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nongsan.geo.models import Commune, Province
+from nongsan.geo.models import Commune, Country, Province
 from nongsan.monitoring.indicators import CODE_CHOICES
 from nongsan.orgs.models import Marketplace
 
@@ -197,3 +197,35 @@ class FoldState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} ≤{self.watermark}"
+
+
+class MarketReached(models.Model):
+    """A market a commune's sellers reached on a day, on a marketplace: the buyer's province
+    (II.6) or, abroad, the buyer's country (II.7). Distinct sets are counted from these rows,
+    which stay small: a few per seller commune and day."""
+
+    day = models.DateField()
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="+")
+    buyer_province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    buyer_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "commune", "marketplace", "buyer_province"],
+                condition=Q(buyer_province__isnull=False),
+                name="marketreached_province_once",
+            ),
+            models.UniqueConstraint(
+                fields=["day", "commune", "marketplace", "buyer_country"],
+                condition=Q(buyer_province__isnull=True),
+                name="marketreached_country_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["day"], name="marketreached_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.commune_id} -> {self.buyer_province_id or self.buyer_country_id}"

@@ -20,16 +20,16 @@ class IndicatorOut(Schema):
 
 class MarketplaceFigureOut(Schema):
     marketplace: str
-    value: int
-    cumulative: int
+    value: int | float
+    cumulative: int | float
 
 
 class ReportRowOut(Schema):
     indicator: str
-    value: int | None
-    previous: int | None
+    value: int | float | None = Field(description="II.2 in tonnes (3 decimals), else a count")
+    previous: int | float | None
     growth_pct: float | None = Field(description="null when the previous period had zero")
-    cumulative: int | None
+    cumulative: int | float | None
     target: int | None
     completion_pct: float | None
     by_marketplace: list[MarketplaceFigureOut]
@@ -38,6 +38,10 @@ class ReportRowOut(Schema):
     )
     pace_recent_per_week: float | None = Field(None, description="average of the last 4 weeks")
     on_track: bool | None = Field(None, description="null when there is no target")
+    notes: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="II.6: provinces reached by region; II.7: countries reached by continent",
+    )
 
 
 class PeriodOut(Schema):

@@ -9,6 +9,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Sum
@@ -18,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from nongsan.accounts.models import Role
 from nongsan.accounts.scope import is_national, scope_filter
-from nongsan.geo.models import Province, Region
+from nongsan.geo.models import Continent, Country, Province, Region
 from nongsan.monitoring import facts
 from nongsan.monitoring.indicators import GROUPS, INDICATORS, Group, Indicator
-from nongsan.monitoring.models import IndicatorTarget, RunningTotal, Target
+from nongsan.monitoring.models import IndicatorTarget, MarketReached, RunningTotal, Target
 from nongsan.monitoring.periods import Period, period_previous
 from nongsan.orgs.models import Marketplace
 
@@ -184,8 +185,8 @@ def indicator_target_list(*, actor: Any, year: int) -> QuerySet[IndicatorTarget]
 @dataclass(frozen=True)
 class MarketplaceFigure:
     marketplace: Marketplace
-    value: int
-    cumulative: int
+    value: float
+    cumulative: float
 
 
 @dataclass(frozen=True)
@@ -200,14 +201,16 @@ class Pace:
 @dataclass(frozen=True)
 class ReportRow:
     indicator: Indicator
-    value: int | None  # gained in the period; None when the platform does not compute it yet
-    previous: int | None
+    value: float | None  # gained in the period; None when the platform does not compute it yet
+    previous: float | None
     growth_pct: float | None  # None when there is no previous figure or it was zero
-    cumulative: int | None
+    cumulative: float | None
     target: int | None
     completion_pct: float | None
     by_marketplace: tuple[MarketplaceFigure, ...] = ()
     pace: Pace | None = None
+    # II.6 / II.7: the markets reached through the period, grouped (region or continent, names)
+    notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -235,20 +238,20 @@ class Report:
         return next(row for row in self.rows if row.indicator.code == code)
 
 
-def growth_pct(*, value: int, previous: int) -> float | None:
+def growth_pct(*, value: float, previous: float) -> float | None:
     """Growth over the previous period in %, or None ("—") when the previous figure is zero."""
     if previous == 0:
         return None
     return round((value - previous) * 100 / previous, 1)
 
 
-def completion_pct(*, cumulative: int, target: int | None) -> float | None:
+def completion_pct(*, cumulative: float, target: int | None) -> float | None:
     if not target:
         return None
     return round(cumulative * 100 / target, 1)
 
 
-def pace_of(*, cumulative: int, target: int | None, recent: int, day: dt.date) -> Pace | None:
+def pace_of(*, cumulative: float, target: int | None, recent: float, day: dt.date) -> Pace | None:
     """The pace still needed to reach `target` by 31 December of `day`'s year, against the
     pace of the PACE_WEEKS weeks up to `day` (`recent` gained over them)."""
     if not target:
@@ -259,6 +262,143 @@ def pace_of(*, cumulative: int, target: int | None, recent: int, day: dt.date) -
         return Pace(None, recent_per_week, cumulative >= target)
     needed = max(0, target - cumulative) / weeks_left
     return Pace(round(needed, 1), recent_per_week, recent / PACE_WEEKS >= needed)
+
+
+def _tonnes(grams: int) -> float:
+    """Grams as tonnes to the kilogram, halves up (9,5 kg is 0,010 t)."""
+    tonnes = Decimal(grams) / facts.GRAMS_PER_TONNE
+    return float(tonnes.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+
+
+def _tonnes_row(
+    indicator: Indicator,
+    end: dict[str, int],
+    start: dict[str, int],
+    before: dict[str, int],
+    recent_start: dict[str, int],
+    side_by_side: Sequence[tuple[Marketplace, dict[str, int], dict[str, int]]],
+    target: int | None,
+    period: Period,
+) -> ReportRow:
+    """II.2 in tonnes: the facts hold grams."""
+    code = indicator.code
+    value, prior = _tonnes(end[code] - start[code]), _tonnes(start[code] - before[code])
+    cumulative = _tonnes(end[code])
+    return ReportRow(
+        indicator=indicator,
+        value=value,
+        previous=prior,
+        growth_pct=growth_pct(value=value, previous=prior),
+        cumulative=cumulative,
+        target=target,
+        completion_pct=completion_pct(cumulative=cumulative, target=target),
+        by_marketplace=tuple(
+            MarketplaceFigure(
+                option,
+                _tonnes(option_end[code] - option_start[code]),
+                _tonnes(option_end[code]),
+            )
+            for option, option_end, option_start in side_by_side
+        ),
+        pace=pace_of(
+            cumulative=cumulative,
+            target=target,
+            recent=_tonnes(end[code] - recent_start[code]),
+            day=period.end,
+        ),
+    )
+
+
+# Markets reached (II.6, II.7) -----------------------------------------------------------------
+
+MARKET_CODES = {"II.6": False, "II.7": True}  # indicator -> abroad
+
+
+def markets_reached(
+    *,
+    province_ids: Sequence[int] | None,
+    marketplace: Marketplace | None,
+    until: dt.date,
+    since: dt.date | None = None,
+    abroad: bool,
+) -> set[Any]:
+    """Distinct buyer provinces (or, abroad, countries) reached by the unit's sellers."""
+    rows = MarketReached.objects.filter(day__lte=until)
+    if since is not None:
+        rows = rows.filter(day__gte=since)
+    if province_ids is not None:
+        rows = rows.filter(commune__province_id__in=province_ids)
+    if marketplace is not None:
+        rows = rows.filter(marketplace=marketplace)
+    if abroad:
+        rows = rows.filter(buyer_province__isnull=True).exclude(buyer_country_id="VN")
+        return set(rows.values_list("buyer_country_id", flat=True).distinct())
+    return set(
+        rows.filter(buyer_province__isnull=False)
+        .values_list("buyer_province_id", flat=True)
+        .distinct()
+    )
+
+
+def market_notes(*, ids: set[Any], abroad: bool) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The report's note: provinces under Miền Bắc / Trung / Nam, countries by continent."""
+    found: Iterable[tuple[str, str]]
+    if abroad:
+        groups = Continent.choices
+        found = Country.objects.filter(pk__in=ids).order_by("name").values_list("continent", "name")
+    else:
+        groups = Region.choices
+        found = Province.objects.filter(pk__in=ids).order_by("name").values_list("region", "name")
+    by_group: dict[str, list[str]] = {}
+    for group, name in found:
+        by_group.setdefault(group, []).append(name)
+    return tuple(
+        (str(label), tuple(by_group[value])) for value, label in groups if value in by_group
+    )
+
+
+def _market_row(
+    indicator: Indicator,
+    *,
+    province_ids: Sequence[int] | None,
+    marketplace: Marketplace | None,
+    marketplaces: Sequence[Marketplace],
+    period: Period,
+    previous: Period,
+    target: int | None,
+) -> ReportRow:
+    abroad = MARKET_CODES[indicator.code]
+
+    def reached(option: Marketplace | None, since: dt.date | None, until: dt.date) -> set[Any]:
+        return markets_reached(
+            province_ids=province_ids,
+            marketplace=option,
+            since=since,
+            until=until,
+            abroad=abroad,
+        )
+
+    in_period = reached(marketplace, period.start, period.end)
+    before = reached(marketplace, previous.start, previous.end)
+    cumulative = reached(marketplace, None, period.end)
+    return ReportRow(
+        indicator=indicator,
+        value=len(in_period),
+        previous=len(before),
+        growth_pct=growth_pct(value=len(in_period), previous=len(before)),
+        cumulative=len(cumulative),
+        target=target,
+        completion_pct=completion_pct(cumulative=len(cumulative), target=target),
+        by_marketplace=tuple(
+            MarketplaceFigure(
+                option,
+                len(reached(option, period.start, period.end)),
+                len(reached(option, None, period.end)),
+            )
+            for option in (marketplaces if marketplace is None else ())
+        ),
+        notes=market_notes(ids=cumulative, abroad=abroad),
+    )
 
 
 def report_build(*, unit: Unit, period: Period, marketplace: Marketplace | None = None) -> Report:
@@ -305,6 +445,26 @@ def report_build(*, unit: Unit, period: Period, marketplace: Marketplace | None 
             target = targets.get(code)
             if not indicator.is_computed:
                 rows.append(ReportRow(indicator, None, None, None, None, target, None))
+                continue
+            if code in MARKET_CODES:
+                rows.append(
+                    _market_row(
+                        indicator,
+                        province_ids=province_ids,
+                        marketplace=marketplace,
+                        marketplaces=marketplaces,
+                        period=period,
+                        previous=previous,
+                        target=target,
+                    )
+                )
+                continue
+            if code == facts.TONNES:
+                rows.append(
+                    _tonnes_row(
+                        indicator, end, start, before, recent_start, side_by_side, target, period
+                    )
+                )
                 continue
             value, prior = end[code] - start[code], start[code] - before[code]
             rows.append(

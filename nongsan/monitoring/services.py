@@ -286,34 +286,48 @@ def baselines_import(*, actor: User, file: IO[bytes], year: int, source: str = "
 def facts_fold(
     *, batch_size: int | None = None, now: dt.datetime | None = None
 ) -> facts.FoldResult:
-    """Fold milestones recorded since the last fold into facts; running it again changes nothing."""
+    """Fold milestones and deliveries recorded since the last fold into facts; running it
+    again changes nothing."""
     now = now or timezone.now()
-    read = changed = 0
+    size = batch_size or facts.batch_size_default()
+    counts = {facts.MILESTONE_SOURCE: 0, facts.DELIVERY_SOURCE: 0}
+    changed = 0
     stale: dict[facts.TotalKey, dt.date] = {}
+    folders = {
+        facts.MILESTONE_SOURCE: facts.fold_batch,
+        facts.DELIVERY_SOURCE: facts.fold_deliveries_batch,
+    }
     with transaction.atomic():
-        state = facts.locked_state(facts.MILESTONE_SOURCE)
-        while True:
-            batch_read, batch_changed = facts.fold_batch(
-                state=state,
-                batch_size=batch_size or facts.batch_size_default(),
-                now=now,
-                stale=stale,
-            )
-            read, changed = read + batch_read, changed + batch_changed
-            if batch_read == 0:
-                break
+        states = {}
+        for source, fold in folders.items():
+            state = states[source] = facts.locked_state(source)
+            while True:
+                batch_read, batch_changed = fold(state=state, batch_size=size, now=now, stale=stale)
+                counts[source] += batch_read
+                changed += batch_changed
+                if batch_read == 0:
+                    break
+            state.folded_at = now
+            state.save()
         facts.totals_refresh(stale)
-        state.folded_at = now
-        state.save()
-    return facts.FoldResult(milestones=read, facts_changed=changed, watermark=state.watermark)
+    return facts.FoldResult(
+        milestones=counts[facts.MILESTONE_SOURCE],
+        facts_changed=changed,
+        watermark=states[facts.MILESTONE_SOURCE].watermark,
+        deliveries=counts[facts.DELIVERY_SOURCE],
+    )
 
 
 def facts_rebuild(*, now: dt.datetime | None = None) -> facts.FoldResult:
-    """Throw the milestone facts away and compute them again from every milestone."""
+    """Throw the facts away and compute them again from every milestone and delivery."""
     now = now or timezone.now()
     with transaction.atomic():
         state = facts.locked_state(facts.MILESTONE_SOURCE)
         made = facts.rebuild(state=state, now=now)
         state.folded_at = now
         state.save()
+        deliveries = facts.locked_state(facts.DELIVERY_SOURCE)
+        made += facts.rebuild_deliveries(state=deliveries, now=now)
+        deliveries.folded_at = now
+        deliveries.save()
     return facts.FoldResult(milestones=0, facts_changed=made, watermark=state.watermark)

@@ -8,9 +8,12 @@ register = template.Library()
 
 
 @register.filter
-def figure(value: int | None) -> str:
+def figure(value: float | None) -> str:
+    """1.234 for whole numbers, 12,345 for tonnes (three decimals, a decimal comma)."""
     if value is None:
         return ""
+    if isinstance(value, float):
+        return f"{value:,.3f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     return f"{value:,}".replace(",", ".")
 
 

@@ -11,7 +11,7 @@ from nongsan.core.timeutils import VN_TZ
 from nongsan.households import services as household_services
 from nongsan.households.models import Milestone
 from nongsan.households.tests import factories as household_factories
-from nongsan.monitoring import services
+from nongsan.monitoring import facts, services
 from nongsan.monitoring.models import DailyFact, FoldState, RunningTotal
 from nongsan.monitoring.tests import oracle
 
@@ -134,13 +134,13 @@ class TestFold:
         }
         late.delete()
         services.facts_fold()
-        state = FoldState.objects.get()
+        state = FoldState.objects.get(source=facts.MILESTONE_SOURCE)
         assert [pk for pk, _seen in state.gaps] == [fields["pk"]]
 
         Milestone.objects.create(**fields)
         services.facts_fold()
 
-        assert FoldState.objects.get().gaps == []
+        assert FoldState.objects.get(source=facts.MILESTONE_SOURCE).gaps == []
         assert DailyFact.objects.filter(indicator="I.1").count() == 3
         assert_facts_true()
 
@@ -173,7 +173,7 @@ class TestRebuild:
         call_command("monitoring_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
         assert_facts_true()
-        state = FoldState.objects.get()
+        state = FoldState.objects.get(source=facts.MILESTONE_SOURCE)
         assert state.watermark == Milestone.objects.order_by("-pk").first().pk
         assert services.facts_fold().milestones == 0
 
