@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 
+from nongsan.catalog.models import Category, Product, ProductStatusChange
 from nongsan.core.timeutils import VN_TZ, to_local
 from nongsan.geo.models import Commune
 from nongsan.households.models import Milestone
@@ -34,6 +35,11 @@ DELIVERY_SOURCE = "orders.delivery"
 TONNES = "II.2"  # facts hold grams: sums stay whole numbers
 GRAMS_PER_TONNE = 1_000_000
 DELIVERY_INDICATORS = (TONNES,)
+# Products first published: farm produce (II.1) and production inputs (III.3).
+PUBLICATION_SOURCE = "catalog.publication"
+PRODUCTS_LISTED = "II.1"
+INPUTS_LISTED = "III.3"
+PUBLICATION_INDICATORS = (PRODUCTS_LISTED, INPUTS_LISTED)
 KINDS: tuple[str, ...] = tuple(str(kind) for kind in BY_MILESTONE_KIND)
 INDICATOR_OF_KIND: dict[str, str] = {str(k): ind.code for k, ind in BY_MILESTONE_KIND.items()}
 # Keys a rebuild looks back over for transactions still open when it read the milestones.
@@ -42,6 +48,8 @@ REBUILD_GAP_LOOKBACK = 1000
 # sequence reset): it would make the next look-up too long a list of keys.
 MAX_GAP_SPAN = 10_000
 DELIVERED = SubOrder.Status.DELIVERED
+PUBLISHED = Product.Status.PUBLISHED
+INPUT = Category.Kind.INPUT
 
 FactKey = tuple[str, int, int | None, dt.date]  # indicator, commune, marketplace, day
 TotalKey = tuple[str, int, int | None]  # indicator, province, marketplace
@@ -272,6 +280,94 @@ def rebuild_deliveries(*, state: FoldState, now: dt.datetime) -> int:
     MarketReached.objects.bulk_create(reached, batch_size=5000)
     _totals_rebuild(indicators=DELIVERY_INDICATORS)
     _set_watermark(state, model=SubOrderEvent, top=top, now=now)
+    return len(facts)
+
+
+def fold_publications_batch(
+    *, state: FoldState, batch_size: int, now: dt.datetime, stale: dict[TotalKey, dt.date]
+) -> tuple[int, int]:
+    """Fold the next batch of moderation rows: a product counts once, on the day of its first
+    publication, in its commune of origin and on its marketplace (II.1 produce, III.3 inputs).
+    A first publication folded late moves the count to it, as for milestones."""
+    gaps, old_watermark, old_gaps = _pending(state, now)
+    rows = list(
+        ProductStatusChange.objects.filter(Q(pk__gt=old_watermark) | Q(pk__in=sorted(gaps)))
+        .order_by("pk")
+        .values_list("pk", "to_status", "product_id")[:batch_size]
+    )
+    if not rows:
+        state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
+        return 0, 0
+    read = {row[0] for row in rows}
+    _advance(state, read=read, gaps=gaps, now=now)
+    products = {pid for _pk, to, pid in rows if to == PUBLISHED}
+    if not products:
+        return len(rows), 0
+
+    def folded_before(pk: int) -> bool:
+        return pk <= old_watermark and pk not in old_gaps
+
+    info = {
+        pid: (commune_id, marketplace_id, INPUTS_LISTED if kind == INPUT else PRODUCTS_LISTED)
+        for pid, commune_id, marketplace_id, kind in Product.objects.filter(
+            pk__in=products
+        ).values_list("pk", "origin_commune_id", "marketplace_id", "category__kind")
+    }
+    changes: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
+    for pk, pid, at in ProductStatusChange.objects.filter(
+        product_id__in=products, to_status=PUBLISHED
+    ).values_list("pk", "product_id", "at"):
+        changes[pid].append((at, pk))
+    deltas: Counter[FactKey] = Counter()
+    for pid, found in changes.items():
+        if pid not in info:
+            continue
+        commune_id, marketplace_id, indicator = info[pid]
+        before = [c for c in found if folded_before(c[1])]
+        after = before + [c for c in found if c[1] in read]
+        if not after:
+            continue
+        first_before, first_after = min(before, default=None), min(after)
+        if first_before == first_after:
+            continue
+        for sign, first in ((-1, first_before), (1, first_after)):
+            if first is None:
+                continue
+            day = to_local(first[0]).date()
+            deltas[(indicator, commune_id, marketplace_id, day)] += sign
+            deltas[(indicator, commune_id, None, day)] += sign
+    return len(rows), apply_deltas(deltas, stale=stale)
+
+
+def rebuild_publications(*, state: FoldState, now: dt.datetime) -> int:
+    """Replace the product facts by a recomputation from every first publication."""
+    DailyFact.objects.filter(indicator__in=PUBLICATION_INDICATORS).delete()
+    RunningTotal.objects.filter(indicator__in=PUBLICATION_INDICATORS).delete()
+    top = ProductStatusChange.objects.aggregate(top=Max("pk"))["top"] or 0
+    firsts: dict[int, tuple[dt.datetime, int]] = {}
+    for pk, pid, at in ProductStatusChange.objects.filter(
+        pk__lte=top, to_status=PUBLISHED
+    ).values_list("pk", "product_id", "at"):
+        if pid not in firsts or (at, pk) < firsts[pid]:
+            firsts[pid] = (at, pk)
+    counts: Counter[FactKey] = Counter()
+    for pid, commune_id, marketplace_id, kind in Product.objects.filter(
+        pk__in=list(firsts)
+    ).values_list("pk", "origin_commune_id", "marketplace_id", "category__kind"):
+        indicator = INPUTS_LISTED if kind == INPUT else PRODUCTS_LISTED
+        day = to_local(firsts[pid][0]).date()
+        counts[(indicator, commune_id, marketplace_id, day)] += 1
+        counts[(indicator, commune_id, None, day)] += 1
+    facts = [
+        DailyFact(
+            indicator=indicator, commune_id=commune_id, marketplace_id=marketplace_id, day=day,
+            value=value,
+        )
+        for (indicator, commune_id, marketplace_id, day), value in counts.items()
+    ]  # fmt: skip
+    DailyFact.objects.bulk_create(facts, batch_size=5000)
+    _totals_rebuild(indicators=PUBLICATION_INDICATORS)
+    _set_watermark(state, model=ProductStatusChange, top=top, now=now)
     return len(facts)
 
 

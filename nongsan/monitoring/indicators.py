@@ -43,11 +43,12 @@ class Indicator:
     default_target_pct: int | None = None  # Appendix 01: a share of the province's farm households
     in_weekly_template: bool = True  # Appendix 02 has no group III
     from_deliveries: bool = False  # computed from delivered sub-orders (orders and shipping)
+    from_catalog: bool = False  # computed from products' first publication (catalog)
 
     @property
     def is_computed(self) -> bool:
         """Whether the platform computes it today; otherwise it is entered by hand."""
-        return self.milestone_kind is not None or self.from_deliveries
+        return self.milestone_kind is not None or self.from_deliveries or self.from_catalog
 
     @property
     def counts_households(self) -> bool:
@@ -106,7 +107,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "II.1", GROUP_II, 1,
         _("Số/loại sản phẩm được quảng bá, giới thiệu trên sàn"),
         _("Sản phẩm/Loại"), Aggregation.COUNT,
-        _("Sản phẩm đang bán trên sàn (ứng dụng danh mục)"),
+        _("Nông sản được đăng bán lần đầu trên sàn (ứng dụng danh mục)"),
+        from_catalog=True,
     ),
     Indicator(
         "II.2", GROUP_II, 2,
@@ -176,8 +178,9 @@ INDICATORS: tuple[Indicator, ...] = (
             " được giới thiệu, cung cấp trên sàn"
         ),
         _("Sản phẩm"), Aggregation.COUNT,
-        _("Vật tư đầu vào đang bán trên sàn (ứng dụng danh mục)"),
+        _("Vật tư đầu vào được đăng bán lần đầu trên sàn (ứng dụng danh mục)"),
         in_weekly_template=False,
+        from_catalog=True,
     ),
     Indicator(
         "III.4", GROUP_III, 4,

@@ -1,4 +1,5 @@
-"""II.2 (tonnes sold), II.6 (provinces reached) and II.7 (countries reached) from deliveries."""
+"""II.2 (tonnes sold), II.6 (provinces reached) and II.7 (countries reached) from deliveries;
+II.1 and III.3 (products listed) from first publications."""
 
 import io
 from decimal import Decimal
@@ -9,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nongsan.accounts.tests import factories as account_factories
+from nongsan.catalog import services as catalog_services
+from nongsan.catalog.models import Product
 from nongsan.catalog.tests import factories as catalog_factories
 from nongsan.monitoring import facts, selectors, services
 from nongsan.monitoring.models import DailyFact, MarketReached
@@ -139,3 +142,26 @@ def test_the_report_page_and_api_show_tonnes_and_markets(client, sales, ministry
     rows = {row["indicator"]: row for row in data["rows"]}
     assert rows["II.2"]["cumulative"] == 0.01
     assert rows["II.7"]["notes"] == {"Châu Âu": ["Đức"]}
+
+
+class TestProductsListed:
+    def test_a_product_counts_once_at_its_first_publication(self, settings, tmp_path, postmart):
+        settings.MEDIA_ROOT = tmp_path
+        shop = catalog_factories.shop(marketplace=postmart)
+        na = catalog_factories.product(shop=shop)
+        catalog_factories.product(shop=shop, name="Na nháp", status=Product.Status.DRAFT)
+        operator = catalog_factories.operator(postmart)
+        hidden = catalog_services.product_transition(
+            actor=operator, product=na, to=Product.Status.HIDDEN, reason="Ảnh mờ"
+        )
+        catalog_services.product_transition(
+            actor=operator, product=hidden, to=Product.Status.PUBLISHED
+        )
+        services.facts_fold()
+        listed = DailyFact.objects.filter(indicator=facts.PRODUCTS_LISTED)
+        assert sum(listed.filter(marketplace__isnull=True).values_list("value", flat=True)) == 1
+        assert sum(listed.filter(marketplace=postmart).values_list("value", flat=True)) == 1
+        assert not DailyFact.objects.filter(indicator=facts.INPUTS_LISTED).exists()
+        before = sorted(DailyFact.objects.values_list("indicator", "day", "value"))
+        services.facts_rebuild()
+        assert sorted(DailyFact.objects.values_list("indicator", "day", "value")) == before

@@ -126,7 +126,7 @@ class TestXlsxExport:
         assert sheet["H11"].value == "Postmart: 1, Vỏ Sò: 2"
         assert sheet["H19"].value.startswith("Danh sách các tỉnh thành: - Miền Bắc;")
         assert sheet["D19"].value == 0  # II.6 is computed: no market reached in the scenario
-        assert sheet["D14"].value is None  # II.1 is entered by hand
+        assert sheet["D14"].value == 0  # II.1 is computed: no product in the scenario
 
     def test_monthly_workbook_follows_appendix_03(self, client, scenario, ministry):
         client.force_login(ministry)
