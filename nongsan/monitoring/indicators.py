@@ -189,8 +189,9 @@ INDICATORS: tuple[Indicator, ...] = (
             " doanh qua sàn TMĐT"
         ),
         # Appendix 03 prints "Sản phẩm" here although it counts households; the template wins.
-        _("Sản phẩm"), Aggregation.COUNT,
-        _("Hộ đã mua vật tư đầu vào qua sàn (ứng dụng đơn hàng)"),
+        _("Sản phẩm"), Aggregation.HOUSEHOLD_MILESTONE,
+        _("Mốc hộ: mua vật tư đầu vào qua sàn lần đầu (đơn đã giao)"),
+        milestone_kind=Kind.INPUT_PURCHASE,
         in_weekly_template=False,
     ),
     Indicator(

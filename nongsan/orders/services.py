@@ -589,6 +589,17 @@ def _suppliers(sub: SubOrder) -> dict[int, Household]:
 
 
 def _record_sale(sub: SubOrder, *, now: dt.datetime) -> None:
+    if sub.shop.owner_kind == Shop.OwnerKind.INPUT_SUPPLIER:
+        # Production inputs delivered to a farm household: its first input purchase (III.4).
+        buyer_household = Household.objects.filter(user_id=sub.order.buyer_id).first()
+        if buyer_household is not None:
+            households_services.milestone_record(
+                household=buyer_household,
+                kind=Milestone.Kind.INPUT_PURCHASE,
+                marketplace=sub.marketplace,
+                achieved_at=now,
+                source=f"order:{sub.number}",
+            )
     for household in _suppliers(sub).values():
         households_services.milestone_record(
             household=household,

@@ -482,3 +482,31 @@ def test_the_hourly_task_completes_what_is_due(two_shops, settings):
             actor=seller, sub_order=sub, to=status, now=timezone.now() - dt.timedelta(days=4)
         )
     assert tasks.complete_due() == 1
+
+
+def test_a_household_buying_inputs_records_its_first_input_purchase(postmart):
+    supplier = account_factories.user(Role.INPUT_SUPPLIER)
+    shop = catalog_services.shop_open(
+        actor=supplier,
+        marketplace=postmart,
+        name="Vật tư Long",
+        commune=account_factories.commune("Đắk Lắk", 0),
+    )
+    fertiliser = catalog_factories.product(
+        shop=shop,
+        actor=supplier,
+        name="Phân bón NPK 16-16-8",
+        price=520_000,
+        unit="bag",
+        unit_weight_kg=Decimal(25),
+        stock="40",
+        registration_number="QĐ 1234/QĐ-BVTV-PB",
+    )
+    farm = catalog_factories.household_with_account()
+    sub = factories.place(buyer_user=farm.user, items=[(fertiliser, 2)]).sub_orders.get()
+    for status in (Status.CONFIRMED, Status.PACKED, Status.HANDED_TO_CARRIER, Status.DELIVERED):
+        sub = services.sub_order_transition(actor=supplier, sub_order=sub, to=status)
+    purchase = Milestone.objects.get(kind=Milestone.Kind.INPUT_PURCHASE)
+    assert purchase.household == farm and purchase.marketplace == postmart
+    # An input supplier's sale is not a farm household's first sale.
+    assert not Milestone.objects.filter(kind=Milestone.Kind.FIRST_SALE).exists()
