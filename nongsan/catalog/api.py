@@ -1,9 +1,7 @@
 """The catalog API under /api/catalog/: public reads; writes by the shop's seller or the
 marketplace operator, each out of scope a 404 and a refused action a 403."""
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -32,29 +30,13 @@ from nongsan.catalog.schemas import (
     ShopPatch,
     TransitionIn,
 )
+from nongsan.core.api import refused_is_403
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.models import Commune
 from nongsan.households.models import Certification, Cooperative, Household
 from nongsan.orgs.models import Marketplace
 
 router = Router(tags=["catalog"])
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def refused_is_403(func: F) -> F:
-    """A service refusing the caller (code "forbidden") answers 403, not 400."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ApplicationError as exc:
-            if exc.code == "forbidden":
-                raise HttpError(403, exc.message) from exc
-            raise
-
-    return wrapper  # type: ignore[return-value]
 
 
 PAGE_MAX_LIMIT = 100

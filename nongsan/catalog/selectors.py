@@ -7,7 +7,7 @@ which apply the actor's scope in one place each.
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -925,6 +925,34 @@ def _tier_page_sql(
     )
 
 
+Chunk = Callable[[int, int | None, int], list[int]]  # (window, last id read, offset) -> ids
+
+
+def _windowed_ids(read: Chunk, *, products: QuerySet[Product] | None, limit: int) -> list[int]:
+    """Up to `limit` ids from `read`, newest first: from the postings alone, or through the
+    product rows a window of postings at a time when a filter needs them (`products`)."""
+    window = limit if products is None else max(limit, 500)
+    ids: list[int] = []
+    last: int | None = None
+    offset = 0
+    while len(ids) < limit:
+        chunk = read(window, last, offset)
+        if products is None:
+            return chunk[:limit]
+        kept = set(products.filter(pk__in=chunk).values_list("pk", flat=True))
+        ids += [pk for pk in chunk if pk in kept][: limit - len(ids)]
+        if len(chunk) < window:
+            break
+        last, offset = chunk[-1], offset + window
+    return ids
+
+
+def _fetch_ids(sql: str, params: Sequence[Any]) -> list[int]:
+    with connections[Product.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _tier_ids(
     parsed: search.ParsedQuery,
     tokens: Sequence[str],
@@ -934,29 +962,19 @@ def _tier_ids(
     products: QuerySet[Product] | None,
     limit: int,
 ) -> list[int] | None:
-    """Up to `limit` ids of a tier, newest first: from the postings alone, or through the
-    product rows a window of postings at a time when a filter needs them (`products`).
-    None when the tier cannot be read this way (see _tier_page_sql)."""
-    window = limit if products is None else max(limit, 500)
-    ids: list[int] = []
-    before: int | None = None
-    with connections[Product.objects.db].cursor() as cursor:
-        while len(ids) < limit:
-            built = _tier_page_sql(
-                parsed, tokens, tier=tier, earlier=earlier, limit=window, before=before
-            )
-            if built is None:
-                return None
-            cursor.execute(*built)
-            chunk = [row[0] for row in cursor.fetchall()]
-            if products is None:
-                return chunk[:limit]
-            kept = set(products.filter(pk__in=chunk).values_list("pk", flat=True))
-            ids += [pk for pk in chunk if pk in kept][: limit - len(ids)]
-            if len(chunk) < window:
-                break
-            before = chunk[-1]
-    return ids
+    """Up to `limit` ids of a tier, newest first, read a page of postings at a time below the
+    last id read. None when the tier cannot be read this way (see _tier_page_sql)."""
+    if _tier_page_sql(parsed, tokens, tier=tier, earlier=earlier, limit=1) is None:
+        return None
+
+    def read(window: int, last: int | None, _offset: int) -> list[int]:
+        built = _tier_page_sql(
+            parsed, tokens, tier=tier, earlier=earlier, limit=window, before=last
+        )
+        assert built is not None
+        return _fetch_ids(*built)
+
+    return _windowed_ids(read, products=products, limit=limit)
 
 
 def _tier_ids_general(
@@ -964,21 +982,11 @@ def _tier_ids_general(
 ) -> list[int]:
     """The same as _tier_ids from materialised sets: for queries of prefixes alone."""
     sql, params = _ids_sql(tier, earlier)
-    window = limit if products is None else max(limit, 500)
-    ids: list[int] = []
-    offset = 0
-    with connections[Product.objects.db].cursor() as cursor:
-        while len(ids) < limit:
-            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, window, offset])
-            chunk = [row[0] for row in cursor.fetchall()]
-            if products is None:
-                return chunk[:limit]
-            kept = set(products.filter(pk__in=chunk).values_list("pk", flat=True))
-            ids += [pk for pk in chunk if pk in kept][: limit - len(ids)]
-            if len(chunk) < window:
-                break
-            offset += window
-    return ids
+
+    def read(window: int, _last: int | None, offset: int) -> list[int]:
+        return _fetch_ids(f"{sql} LIMIT %s OFFSET %s", [*params, window, offset])
+
+    return _windowed_ids(read, products=products, limit=limit)
 
 
 def _page_ids(

@@ -32,18 +32,11 @@ from nongsan.catalog.forms import (
 )
 from nongsan.catalog.models import Category, Product
 from nongsan.core.errors import ApplicationError
-from nongsan.core.forms import add_application_error
+from nongsan.core.forms import form_error
 from nongsan.geo import selectors as geo_selectors
 
 PER_PAGE = 24
 MODERATION_MAX_PAGE = 1000  # 24,000 products deep: a queue is worked from its oldest end
-
-
-def _form_error(form: Any, exc: ApplicationError) -> None:
-    """A broken rule shows on its field; a refused permission is a 403, never a form message."""
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    add_application_error(form, exc)
 
 
 def _page_number(request: HttpRequest, *, last: int = selectors.MAX_PAGE) -> int:
@@ -233,7 +226,7 @@ def shop_open_view(request: HttpRequest) -> HttpResponse:
                     commune=data.get("commune"),
                 )
             except ApplicationError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -302,7 +295,7 @@ def shop_edit_view(request: HttpRequest, shop_id: int) -> HttpResponse:
         try:
             services.shop_update(actor=request.user, shop=shop, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Đã lưu gian hàng."))
             return redirect("catalog:shop_manage", shop_id=shop.pk)
@@ -331,7 +324,7 @@ def product_add_view(request: HttpRequest, shop_id: int) -> HttpResponse:
                 submit=True,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -384,7 +377,7 @@ def product_edit_view(request: HttpRequest, product_id: int) -> HttpResponse:
                 **data,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Đã lưu sản phẩm."))
             if was_published and updated.status == Product.Status.PENDING:
@@ -417,7 +410,7 @@ def product_quick_update_view(request: HttpRequest, product_id: int) -> HttpResp
                 stock=form.cleaned_data["stock"] or None,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     if form.errors:
         for errors in form.errors.values():
             for error in errors:
@@ -441,7 +434,7 @@ def photo_add_view(request: HttpRequest, product_id: int) -> HttpResponse:
                 actor=request.user, product=product, upload=form.cleaned_data["photo"]
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     if form.errors:
         for errors in form.errors.values():
             for error in errors:
@@ -552,7 +545,7 @@ def moderation_product_view(request: HttpRequest, product_id: int) -> HttpRespon
                 reason=form.cleaned_data["reason"],
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             labels = {
                 "approve": _("Đã duyệt “%(name)s”: sản phẩm đang hiển thị với người mua."),

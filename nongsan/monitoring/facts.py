@@ -268,19 +268,11 @@ def rebuild_deliveries(*, state: FoldState, now: dt.datetime) -> int:
                     buyer_country_id=country_id,
                 )
             )
-    facts = [
-        DailyFact(
-            indicator=indicator, commune_id=commune_id, marketplace_id=marketplace_id, day=day,
-            value=value,
-        )
-        for (indicator, commune_id, marketplace_id, day), value in grams.items()
-        if value
-    ]  # fmt: skip
-    DailyFact.objects.bulk_create(facts, batch_size=5000)
+    made = _facts_create(grams)
     MarketReached.objects.bulk_create(reached, batch_size=5000)
     _totals_rebuild(indicators=DELIVERY_INDICATORS)
     _set_watermark(state, model=SubOrderEvent, top=top, now=now)
-    return len(facts)
+    return made
 
 
 def fold_publications_batch(
@@ -358,16 +350,23 @@ def rebuild_publications(*, state: FoldState, now: dt.datetime) -> int:
         day = to_local(firsts[pid][0]).date()
         counts[(indicator, commune_id, marketplace_id, day)] += 1
         counts[(indicator, commune_id, None, day)] += 1
+    made = _facts_create(counts)
+    _totals_rebuild(indicators=PUBLICATION_INDICATORS)
+    _set_watermark(state, model=ProductStatusChange, top=top, now=now)
+    return made
+
+
+def _facts_create(values: Mapping[FactKey, int]) -> int:
+    """Write recomputed daily facts (zero values are not rows); returns how many."""
     facts = [
         DailyFact(
             indicator=indicator, commune_id=commune_id, marketplace_id=marketplace_id, day=day,
             value=value,
         )
-        for (indicator, commune_id, marketplace_id, day), value in counts.items()
+        for (indicator, commune_id, marketplace_id, day), value in values.items()
+        if value
     ]  # fmt: skip
     DailyFact.objects.bulk_create(facts, batch_size=5000)
-    _totals_rebuild(indicators=PUBLICATION_INDICATORS)
-    _set_watermark(state, model=ProductStatusChange, top=top, now=now)
     return len(facts)
 
 

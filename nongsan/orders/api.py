@@ -2,9 +2,7 @@
 attempts; `Idempotency-Key` on checkout and payment calls) and /api/payments/webhooks/ (the
 bank's and the wallets' signed notifications, no login)."""
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -16,6 +14,7 @@ from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
 from nongsan.catalog import selectors as catalog_selectors
+from nongsan.core.api import refused_is_403
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.models import Commune, Country
 from nongsan.orders import selectors, services
@@ -40,21 +39,6 @@ from nongsan.payments.models import Method, Notification, Payment
 
 router = Router(tags=["orders"], auth=api_auth)
 payments_router = Router(tags=["payments"])
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def refused_is_403(func: F) -> F:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ApplicationError as exc:
-            if exc.code == "forbidden":
-                raise HttpError(403, exc.message) from exc
-            raise
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _idempotency_key(request: HttpRequest) -> str | None:

@@ -4,7 +4,7 @@ sub-orders of the shops they run, a marketplace operator those of their marketpl
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from nongsan.accounts.models import Role
@@ -29,10 +29,6 @@ def cart_lines(*, cart: Cart | None) -> list[Any]:
             "product__shop_id", "pk"
         )
     )
-
-
-def cart_count(*, cart: Cart | None) -> int:
-    return 0 if cart is None else cart.lines.count()
 
 
 def _sub_orders() -> QuerySet[SubOrder]:
@@ -187,26 +183,6 @@ def reviewable_lines(*, actor: Any, sub_order: SubOrder) -> list[OrderLine]:
         return []
     reviewed = set(sub_order.reviews.values_list("product_id", flat=True))
     return [line for line in sub_order.lines.all() if line.product_id not in reviewed]
-
-
-def product_order_stats(*, product_ids: list[int]) -> dict[int, int]:
-    """Sub-orders not cancelled per product (the seller's "orders" figure)."""
-    rows = (
-        OrderLine.objects.filter(product_id__in=product_ids)
-        .exclude(sub_order__status=Status.CANCELLED)
-        .values_list("product_id")
-    )
-    counts: dict[int, int] = {}
-    for (pk,) in rows:
-        counts[pk] = counts.get(pk, 0) + 1
-    return counts
-
-
-def pending_attention(*, actor: Any) -> QuerySet[SubOrder]:
-    """Sub-orders waiting for the seller: placed or confirmed."""
-    return sub_order_list_for_seller(actor=actor).filter(
-        Q(status=Status.PLACED) | Q(status=Status.CONFIRMED)
-    )
 
 
 def last_address(*, actor: Any) -> dict[str, Any]:

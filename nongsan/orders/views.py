@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nongsan.catalog import selectors as catalog_selectors
 from nongsan.core.errors import ApplicationError
-from nongsan.core.forms import add_application_error
+from nongsan.core.forms import form_error
 from nongsan.core.validators import format_mobile
 from nongsan.orders import selectors, services
 from nongsan.orders.forms import (
@@ -57,12 +57,6 @@ def _cart(request: HttpRequest, *, create: bool = True) -> Any:
     if cart is not None:
         request.session[SESSION_CART] = cart.pk
     return cart
-
-
-def _form_error(form: Any, exc: ApplicationError) -> None:
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    add_application_error(form, exc)
 
 
 # --- Cart ---------------------------------------------------------------------------------------
@@ -164,7 +158,7 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
                     today=today,
                 )
             except ApplicationError as error:
-                _form_error(form, error)
+                form_error(form, error)
         else:
             try:
                 order = services.checkout(
@@ -177,7 +171,7 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
                     note=data.get("note", ""),
                 )
             except ApplicationError as error:
-                _form_error(form, error)
+                form_error(form, error)
             else:
                 messages.success(
                     request, _("Đã đặt đơn %(number)s. Cảm ơn bạn!") % {"number": order.number}
@@ -423,7 +417,7 @@ def harvest_view(request: HttpRequest, product_id: int) -> HttpResponse:
                 harvested=form.cleaned_data["harvested"],
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Đã ghi sản lượng và chia hàng cho các đơn đặt trước."))
             return redirect("orders:seller_list")

@@ -13,7 +13,6 @@ from nongsan.households.models import Household
 from nongsan.payments import vietqr
 from nongsan.payments.models import (
     LedgerEntry,
-    Notification,
     Payment,
     PaymentAccount,
     Payout,
@@ -24,13 +23,6 @@ from nongsan.payments.models import (
 
 def payment_list(*, order_reference: str) -> QuerySet[Payment]:
     return Payment.objects.filter(order_reference=order_reference).order_by("-created_at", "-pk")
-
-
-def payment_get_for_payer(*, actor: Any, reference: str) -> Payment:
-    payment = Payment.objects.filter(reference=reference).first()
-    if payment is None or payment.payer_id != getattr(actor, "pk", None):
-        raise Http404("Không tìm thấy thanh toán.")
-    return payment
 
 
 def payment_get_by_provider_ref(*, provider_ref: str) -> Payment:
@@ -126,10 +118,6 @@ def flagged_payments() -> QuerySet[Payment]:
 
 def pending_refunds() -> QuerySet[Refund]:
     return Refund.objects.filter(status=Refund.Status.PENDING).select_related("payment")
-
-
-def unmatched_notifications() -> QuerySet[Notification]:
-    return Notification.objects.filter(outcome=Notification.Outcome.UNMATCHED)
 
 
 @dataclass(frozen=True)

@@ -287,16 +287,6 @@ def cod_collected(*, order_reference: str, amount: int, now: dt.datetime | None 
     payment.save(update_fields=fields)
 
 
-def cod_settle(*, payments: list[Payment], now: dt.datetime | None = None) -> int:
-    """The carrier paid over the cash it collected for these payments."""
-    return Payment.objects.filter(
-        pk__in=[p.pk for p in payments],
-        method=Method.COD,
-        status=Payment.Status.SUCCEEDED,
-        settled_at=None,
-    ).update(settled_at=now or timezone.now())
-
-
 def refund_issue(
     *,
     order_reference: str,

@@ -2,10 +2,7 @@
 carriers' signed tracking webhook, claims, and priority vehicle cards (the card check is public)."""
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
+from nongsan.core.api import refused_is_403
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.models import Province
 from nongsan.orders import selectors as orders_selectors
@@ -24,21 +22,6 @@ from nongsan.shipping import selectors, services
 from nongsan.shipping.models import Claim, PriorityCard, Shipment, TrackingEvent
 
 router = Router(tags=["shipping"], auth=api_auth)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def refused_is_403(func: F) -> F:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ApplicationError as exc:
-            if exc.code == "forbidden":
-                raise HttpError(403, exc.message) from exc
-            raise
-
-    return wrapper  # type: ignore[return-value]
 
 
 class EventOut(Schema):

@@ -17,7 +17,6 @@ from nongsan.shipping.models import (
     Claim,
     DistancingOrder,
     PriorityCard,
-    RateCard,
     Shipment,
     TrackingEvent,
 )
@@ -181,10 +180,6 @@ def cards_for(*, actor: Any) -> QuerySet[PriorityCard]:
 
 def carriers() -> QuerySet[Carrier]:
     return Carrier.objects.filter(is_active=True, rate_cards__isnull=False).distinct()
-
-
-def rate_cards(*, carrier: Carrier) -> QuerySet[RateCard]:
-    return RateCard.objects.filter(carrier=carrier).order_by("zone")
 
 
 def distancing_list(*, actor: Any) -> QuerySet[DistancingOrder]:

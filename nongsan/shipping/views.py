@@ -2,8 +2,6 @@
 collection runs and scan events on a phone; buyers and sellers follow the timeline and claims;
 officials approve priority vehicle cards, whose QR anyone can check."""
 
-from typing import Any
-
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nongsan.accounts.models import Role
 from nongsan.core.errors import ApplicationError
-from nongsan.core.forms import add_application_error
+from nongsan.core.forms import form_error
 from nongsan.orders import selectors as orders_selectors
 from nongsan.shipping import selectors, services
 from nongsan.shipping.forms import (
@@ -30,12 +28,6 @@ from nongsan.shipping.forms import (
     ShipmentForm,
 )
 from nongsan.shipping.models import Claim, Shipment, TrackingEvent
-
-
-def _form_error(form: Any, error: ApplicationError) -> None:
-    if error.code == "forbidden":
-        raise PermissionDenied(error.message)
-    add_application_error(form, error)
 
 
 def _qr_svg(text: str, *, scale: int = 4) -> str:
@@ -61,7 +53,7 @@ def book_view(request: HttpRequest, number: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Đã tạo vận đơn %(n)s.") % {"n": shipment.tracking_number})
             return redirect("shipping:label", tracking_number=shipment.tracking_number)
@@ -239,7 +231,7 @@ def claim_view(request: HttpRequest, claim_id: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ApplicationError as error:
-                _form_error(form, error)
+                form_error(form, error)
             else:
                 messages.success(request, _("Đã ghi quyết định."))
                 return redirect("shipping:claim", claim_id=claim.pk)
@@ -267,7 +259,7 @@ def cards_view(request: HttpRequest) -> HttpResponse:
         try:
             card = services.card_request(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Đã gửi đề nghị cấp thẻ cho xe %(p)s.") % {"p": card.plate})
             return redirect("shipping:cards")
@@ -330,7 +322,7 @@ def distancing_view(request: HttpRequest) -> HttpResponse:
         try:
             services.distancing_create(actor=user, **form.cleaned_data)  # type: ignore[arg-type]
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Đã ghi vùng giãn cách."))
             return redirect("shipping:distancing")
