@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from nongsan.orgs.models import Carrier, Marketplace
+from nongsan.orgs.models import Carrier, Marketplace, PostOffice
 
 
 @admin.register(Marketplace)
@@ -11,3 +11,11 @@ class MarketplaceAdmin(admin.ModelAdmin):
 @admin.register(Carrier)
 class CarrierAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "is_active"]
+
+
+@admin.register(PostOffice)
+class PostOfficeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "commune", "carrier", "is_active"]
+    list_select_related = ["commune__province", "carrier"]
+    search_fields = ["code", "name", "address"]
+    raw_id_fields = ["commune"]

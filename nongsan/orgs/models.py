@@ -1,4 +1,4 @@
-"""The organisations the programme works through: marketplaces and postal carriers.
+"""The organisations the programme works through: marketplaces, postal carriers, post offices.
 
 They sit low in the layering because staff roles are scoped to them (accounts) and household
 milestones are counted per marketplace (households), both below the catalog.
@@ -54,6 +54,45 @@ class Carrier(models.Model):
         ordering = ["name"]
         verbose_name = _("đơn vị vận chuyển")
         verbose_name_plural = _("đơn vị vận chuyển")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostOffice(models.Model):
+    """A commune post office (Bưu điện văn hóa xã).
+
+    A service point where households are registered and trained, collect payouts in cash and apply
+    for small loans.
+    """
+
+    code = models.CharField(_("mã bưu cục"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    carrier = models.ForeignKey(
+        Carrier,
+        on_delete=models.PROTECT,
+        related_name="post_offices",
+        verbose_name=_("đơn vị bưu chính"),
+    )
+    commune = models.ForeignKey(
+        "geo.Commune",
+        on_delete=models.PROTECT,
+        related_name="post_offices",
+        verbose_name=_("xã/phường"),
+    )
+    address = models.CharField(_("địa chỉ"), max_length=300)
+    opening_hours = models.CharField(
+        _("giờ mở cửa"), max_length=200, blank=True, help_text=_("Ví dụ: T2–T7 7:00–17:00")
+    )
+    phone = models.CharField(_("điện thoại"), max_length=16, blank=True)
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        ordering = ["commune__province__code", "commune__code", "code"]
+        verbose_name = _("bưu điện xã")
+        verbose_name_plural = _("bưu điện xã")
 
     def __str__(self) -> str:
         return self.name

@@ -5,7 +5,7 @@ import itertools
 from nongsan.accounts import services
 from nongsan.accounts.models import Role, User
 from nongsan.geo.models import Commune, Province
-from nongsan.orgs.models import Carrier, Marketplace
+from nongsan.orgs.models import Carrier, Marketplace, PostOffice
 
 PASSWORD = "mat-khau-an-toan-2026"
 _phones = itertools.count(1)
@@ -23,6 +23,23 @@ def marketplace(code: str = "postmart", name: str = "Postmart") -> Marketplace:
 
 def carrier(code: str = "vnpost", name: str = "Bưu điện Việt Nam") -> Carrier:
     return Carrier.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def post_office(at: Commune | None = None, code: str = "BC-001") -> PostOffice:
+    """A commune post office of Vietnam Post, at the commune centre."""
+    place = at or commune()
+    return PostOffice.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": f"Bưu điện văn hóa xã {place.short_name}",
+            "carrier": carrier(),
+            "commune": place,
+            "address": f"Trung tâm {place.name}",
+            "opening_hours": "T2–T7 7:00–17:00",
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+        },
+    )[0]
 
 
 def province(short_name: str = "Lạng Sơn") -> Province:
