@@ -126,6 +126,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "orders-complete-due": {"task": "orders.complete_due", "schedule": 3600.0},
     "shipping-freshness-check": {"task": "shipping.freshness_check", "schedule": 300.0},
     # OCOP stars and standards lapse with their certificates (a few minutes after midnight).
+    "monitoring-facts-fold": {"task": "monitoring.facts_fold", "schedule": 600.0},
+    "monitoring-filing-reminders": {
+        "task": "monitoring.filing_reminders_send",
+        "schedule": crontab(minute=0),
+    },
     "catalog-certifications-expire": {
         "task": "catalog.certifications_expire",
         "schedule": crontab(hour=0, minute=5),
@@ -228,4 +233,11 @@ PAYMENTS = {
 # code (shipping.services.carrier_secret).
 SHIPPING = {
     "WEBHOOK_SECRET": os.environ.get("SHIPPING_WEBHOOK_SECRET", "sandbox-carrier-secret"),
+}
+
+# Monitoring: filing reminders go this many hours before a report's deadline, once each.
+MONITORING = {
+    "REMINDER_HOURS": tuple(
+        int(hours) for hours in os.environ.get("MONITORING_REMINDER_HOURS", "24,3").split(",")
+    ),
 }

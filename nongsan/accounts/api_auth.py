@@ -17,6 +17,8 @@ class ApiKeyAuth(APIKeyHeader):
         user = services.api_key_authenticate(raw_key=key)
         if user is not None:
             request.user = user
+            # which key acted, for the provenance of what the client sends (never the secret)
+            request.api_key_prefix = key.strip().split("_", 2)[1]  # type: ignore[attr-defined]
         return user
 
 

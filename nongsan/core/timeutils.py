@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -39,3 +40,18 @@ def format_local(moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
     return to_local(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def duration_text(delta: dt.timedelta) -> str:
+    """How late something was, as people say it: "1 ngày 2 giờ 30 phút"."""
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if days:
+        parts.append(_("%(n)s ngày") % {"n": days})
+    if hours:
+        parts.append(_("%(n)s giờ") % {"n": hours})
+    if minutes or not parts:
+        parts.append(_("%(n)s phút") % {"n": minutes})
+    return " ".join(parts)

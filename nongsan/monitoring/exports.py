@@ -5,11 +5,15 @@ titles, II.5's and II.6's unit, which indicators each lists), because provinces 
 compare the export against the official forms.
 """
 
+import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 import xlsxwriter
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from nongsan.monitoring.indicators import GROUP_I, GROUP_II, GROUP_III, Group
@@ -103,12 +107,33 @@ def note_for(row: ReportRow, template: Template) -> str:
                 for figure in row.by_marketplace
             )
         )
+    for figure in row.manual:
+        parts.append(manual_note(figure))
     if not row.indicator.is_computed:
         parts.append(str(row.indicator.status_note))
     return "\n".join(parts)
 
 
-def _number(value: float) -> str:
+def manual_note(figure: Any) -> str:
+    """A typed figure, its source, and what the platform counted when that differs."""
+    who = figure.marketplace.name if figure.marketplace is not None else _("Nhập tay")
+    text = _("%(who)s: %(value)s (lũy kế %(cumulative)s; nguồn: %(source)s)") % {
+        "who": who,
+        "value": _number(figure.value),
+        "cumulative": _number(figure.cumulative),
+        "source": figure.source,
+    }
+    if figure.differs:
+        text += " – " + _("khác số nền tảng đếm: %(counted)s (lũy kế %(cumulative)s)") % {
+            "counted": _number(figure.counted or 0),
+            "cumulative": _number(figure.counted_cumulative or 0),
+        }
+    return text
+
+
+def _number(value: float | Decimal) -> str:
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, float):
         return f"{value:,.3f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     return f"{value:,}".replace(",", ".")
@@ -128,56 +153,79 @@ def markets_note(text: str, groups: Sequence[tuple[str, Sequence[str]]]) -> str:
 
 def report_xlsx(report: Report) -> bytes:
     """The workbook's bytes: one sheet, the template's title, unit, headers and numbered rows."""
-    template = template_for(report.period.kind)
+    return workbook_xlsx([(report.period.id, report, "")])
+
+
+def workbook_xlsx(sheets: Sequence[tuple[str, Report, str]]) -> bytes:
+    """A workbook with one template sheet per (sheet name, report, remark under the title):
+    the national workbook has one per province."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet(report.period.id)
-    bold = workbook.add_format({"bold": True, "font_name": "Times New Roman"})
-    title = workbook.add_format(
-        {"bold": True, "font_name": "Times New Roman", "font_size": 14, "align": "center"}
-    )
-    centered = workbook.add_format(
-        {"italic": True, "font_name": "Times New Roman", "align": "center"}
-    )
-    cell = {"border": 1, "font_name": "Times New Roman", "valign": "vcenter", "text_wrap": True}
-    header = workbook.add_format({**cell, "bold": True, "align": "center"})
-    group = workbook.add_format({**cell, "bold": True})
-    group_italic = workbook.add_format({**cell, "bold": True, "italic": True})
-    text = workbook.add_format(cell)
-    middle = workbook.add_format({**cell, "align": "center"})
-    number = workbook.add_format({**cell, "num_format": "#,##0"})
-    percent = workbook.add_format({**cell, "num_format": "0.0"})
+    styles = _styles(workbook)
+    for name, report, remark in sheets:
+        _write_sheet(workbook.add_worksheet(name[:31]), report, styles, remark)
+    workbook.close()
+    return buffer.getvalue()
 
+
+def _styles(workbook: "xlsxwriter.Workbook") -> dict[str, Any]:
+    cell = {"border": 1, "font_name": "Times New Roman", "valign": "vcenter", "text_wrap": True}
+    return {
+        "bold": workbook.add_format({"bold": True, "font_name": "Times New Roman"}),
+        "title": workbook.add_format(
+            {"bold": True, "font_name": "Times New Roman", "font_size": 14, "align": "center"}
+        ),
+        "centered": workbook.add_format(
+            {"italic": True, "font_name": "Times New Roman", "align": "center"}
+        ),
+        "header": workbook.add_format({**cell, "bold": True, "align": "center"}),
+        "group": workbook.add_format({**cell, "bold": True}),
+        "group_italic": workbook.add_format({**cell, "bold": True, "italic": True}),
+        "text": workbook.add_format(cell),
+        "middle": workbook.add_format({**cell, "align": "center"}),
+        "number": workbook.add_format({**cell, "num_format": "#,##0"}),
+        "tonnes": workbook.add_format({**cell, "num_format": "#,##0.000"}),
+        "percent": workbook.add_format({**cell, "num_format": "0.0"}),
+    }
+
+
+def _write_sheet(
+    sheet: "xlsxwriter.worksheet.Worksheet", report: Report, styles: dict[str, Any], remark: str
+) -> None:
+    template = template_for(report.period.kind)
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 60)
     sheet.set_column(2, 2, 14)
     sheet.set_column(3, 6, 18)
     sheet.set_column(7, 7, 45)
     last = 7
-    sheet.merge_range(0, 0, 0, last, template.title, title)
-    sheet.merge_range(1, 0, 1, last, template.due_note, centered)
-    sheet.merge_range(2, 0, 2, last, report.period.label, centered)
-    sheet.write(4, 0, _("Tên đơn vị:"), bold)
-    sheet.merge_range(4, 1, 4, last, _unit_name(report), bold)
-    sheet.write_row(6, 0, headers(template), header)
+    sheet.merge_range(0, 0, 0, last, template.title, styles["title"])
+    sheet.merge_range(1, 0, 1, last, template.due_note, styles["centered"])
+    sheet.merge_range(2, 0, 2, last, report.period.label, styles["centered"])
+    if remark:
+        sheet.merge_range(3, 0, 3, last, remark, styles["centered"])
+    sheet.write(4, 0, _("Tên đơn vị:"), styles["bold"])
+    sheet.merge_range(4, 1, 4, last, _unit_name(report), styles["bold"])
+    sheet.write_row(6, 0, headers(template), styles["header"])
     sheet.set_row(6, 60)
 
     row_index = 7
     for section in report.sections:
-        codes = [r for r in section.rows if r.indicator.code in template.codes]
-        if not codes:
+        rows = [r for r in section.rows if r.indicator.code in template.codes]
+        if not rows:
             continue
+        italic = report.period.kind == PeriodKind.MONTHLY and section.group == GROUP_I
         row_index = _write_group(
             sheet,
             row_index,
             section.group,
             template,
-            group_italic
-            if report.period.kind == PeriodKind.MONTHLY and section.group == GROUP_I
-            else group,
+            styles["group_italic" if italic else "group"],
         )
-        for row in codes:
+        for row in rows:
             unit = template.unit_overrides.get(row.indicator.code, str(row.indicator.unit))
+            number = styles["tonnes" if row.indicator.code == "II.2" else "number"]
+            text, middle, percent = styles["text"], styles["middle"], styles["percent"]
             sheet.write_number(row_index, 0, row.indicator.number, middle)
             sheet.write_string(row_index, 1, str(row.indicator.label), text)
             if unit:
@@ -185,7 +233,7 @@ def report_xlsx(report: Report) -> bytes:
             else:  # Appendix 03 leaves II.5's unit empty
                 sheet.write_blank(row_index, 2, None, middle)
             _write_figure(sheet, row_index, 3, row.value, number, text)
-            if row.indicator.is_computed and row.growth_pct is None:
+            if row.value is not None and row.growth_pct is None:
                 sheet.write_string(row_index, 4, "—", middle)
             else:
                 _write_figure(sheet, row_index, 4, row.growth_pct, percent, text)
@@ -193,8 +241,75 @@ def report_xlsx(report: Report) -> bytes:
             _write_figure(sheet, row_index, 6, row.completion_pct, percent, text)
             sheet.write_string(row_index, 7, note_for(row, template), text)
             row_index += 1
-    workbook.close()
-    return buffer.getvalue()
+
+
+def table_rows(report: Report) -> list[list[str]]:
+    """The template's table as text cells (group rows included), for CSV and PDF."""
+    template = template_for(report.period.kind)
+    rows = [headers(template)]
+    for section in report.sections:
+        listed = [r for r in section.rows if r.indicator.code in template.codes]
+        if not listed:
+            continue
+        rows.append([section.group.code, template.group_titles[section.group.code]])
+        for row in listed:
+            growth = "—" if row.value is not None and row.growth_pct is None else row.growth_pct
+            rows.append(
+                [
+                    str(row.indicator.number),
+                    str(row.indicator.label),
+                    template.unit_overrides.get(row.indicator.code, str(row.indicator.unit)),
+                    _cell_text(row.value),
+                    _cell_text(growth),
+                    _cell_text(row.cumulative),
+                    _cell_text(row.completion_pct),
+                    note_for(row, template),
+                ]
+            )
+    return rows
+
+
+def _cell_text(value: float | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+    return str(value)
+
+
+def report_csv(report: Report) -> bytes:
+    """The table as CSV in UTF-8 with a byte-order mark, so that Excel reads the marks right;
+    numbers use a decimal comma as Vietnamese Excel expects, the separator is ";"."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_unit_name(report), report.period.label])
+    writer.writerows(table_rows(report))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def report_pdf(report: Report, *, remark: str = "") -> bytes:
+    """The same table laid out on an A4 landscape page."""
+    # Imported here: WeasyPrint is heavy to load and only this export needs it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    template = template_for(report.period.kind)
+    rows = table_rows(report)
+    html = render_to_string(
+        "monitoring/report_pdf.html",
+        {
+            "template": template,
+            "report": report,
+            "unit_name": _unit_name(report),
+            "headers": rows[0],
+            "rows": rows[1:],
+            "remark": remark,
+        },
+    )
+    # Self-contained: no protocol is allowed, so rendering fetches no URL.
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=frozenset())).write_pdf()
 
 
 def _unit_name(report: Report) -> str:

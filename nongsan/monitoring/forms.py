@@ -50,16 +50,7 @@ class ReportFilterForm(forms.Form):
         assert isinstance(period_field, forms.ChoiceField)
         assert isinstance(marketplace_field, forms.ChoiceField)
         unit_field.choices = [(unit.key, unit.name) for unit in units]
-        period_field.choices = [
-            (
-                _("Tuần"),
-                [(p.id, p.label) for p in recent_periods(kind=PeriodKind.WEEKLY, moment=moment)],
-            ),
-            (
-                _("Tháng"),
-                [(p.id, p.label) for p in recent_periods(kind=PeriodKind.MONTHLY, moment=moment)],
-            ),
-        ]
+        period_field.choices = period_choices(moment=moment)
         marketplace_field.choices = [(ALL_MARKETPLACES, _("Tất cả các sàn"))] + [
             (m.code, m.name) for m in marketplaces
         ]
@@ -110,4 +101,79 @@ class BaselineImportForm(forms.Form):
         help_text=_(
             "Dòng đầu có cột “Tỉnh/thành phố” và cột “Số hộ SXNN”; nhập lại không tạo trùng."
         ),
+    )
+
+
+class FilingPickForm(forms.Form):
+    """Which province's report (for the Ministry) and which period."""
+
+    tinh = forms.ChoiceField(label=_("Tỉnh/thành phố"))
+    ky = forms.ChoiceField(label=_("Kỳ báo cáo"))
+
+    def __init__(
+        self,
+        *args: object,
+        provinces: Sequence[Province],
+        moment: dt.datetime,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        province_field, period_field = self.fields["tinh"], self.fields["ky"]
+        assert isinstance(province_field, forms.ChoiceField)
+        assert isinstance(period_field, forms.ChoiceField)
+        province_field.choices = [(p.code, p.name) for p in provinces]
+        period_field.choices = period_choices(moment=moment)
+        if len(provinces) <= 1:  # an official's own province, or the board (every province)
+            del self.fields["tinh"]
+
+
+def period_choices(*, moment: dt.datetime) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [
+        (
+            str(label),
+            [(p.id, p.label) for p in recent_periods(kind=kind, moment=moment)],
+        )
+        for kind, label in ((PeriodKind.WEEKLY, _("Tuần")), (PeriodKind.MONTHLY, _("Tháng")))
+    ]
+
+
+class ManualFigureForm(forms.Form):
+    """A figure typed into a draft report, with its source."""
+
+    indicator = forms.ChoiceField(
+        label=_("Chỉ tiêu"), choices=[(i.code, f"{i.code} – {i.label}") for i in INDICATORS]
+    )
+    marketplace = forms.ModelChoiceField(
+        label=_("Sàn TMĐT"),
+        queryset=Marketplace.objects.order_by("name"),
+        required=False,
+        empty_label=_("— không gắn với sàn (chỉ tiêu nền tảng chưa tính) —"),
+    )
+    value = forms.DecimalField(
+        label=_("Đạt được trong kỳ"), min_value=0, max_digits=16, decimal_places=3
+    )
+    cumulative = forms.DecimalField(
+        label=_("Lũy kế đến hết kỳ"), min_value=0, max_digits=16, decimal_places=3
+    )
+    source = forms.CharField(
+        label=_("Nguồn số liệu"),
+        max_length=300,
+        help_text=_("Ví dụ: Công văn số 12/VOSO ngày 25/11/2026 của sàn Vỏ Sò."),
+    )
+
+
+class SubmitForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Nhận xét, giải trình"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do điều chỉnh"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

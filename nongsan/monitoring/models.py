@@ -229,3 +229,181 @@ class MarketReached(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.commune_id} -> {self.buyer_province_id or self.buyer_country_id}"
+
+
+class Submission(models.Model):
+    """One version of a province's report for a period, as its official files it.
+
+    While a draft, the official reviews it, adds manual figures and a comment; once submitted it
+    never changes again. A correction is a new version (with its reason) that starts as a draft;
+    every version stays. `snapshot` is the platform's report as it stood when the draft was last
+    generated, so that what was filed can be read, exported and compared years later.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã nộp")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh/thành phố")
+    )
+    period_id = models.CharField(_("kỳ báo cáo"), max_length=8)  # "2026-W47" or "2026-11"
+    due_at = models.DateTimeField(_("hạn nộp"))
+    version = models.PositiveSmallIntegerField(_("lần nộp"), default=1)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    snapshot = models.JSONField(_("số liệu nền tảng"), default=dict)
+    generated_at = models.DateTimeField(_("lập lúc"), default=timezone.now)
+    comment = models.TextField(_("nhận xét"), blank=True, max_length=4000)
+    correction_reason = models.TextField(_("lý do điều chỉnh"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    late_by = models.DurationField(_("nộp muộn"), null=True, blank=True)  # None: on time
+
+    class Meta:
+        ordering = ["province__code", "period_id", "version"]
+        verbose_name = _("báo cáo đã lập")
+        verbose_name_plural = _("báo cáo đã lập")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "period_id", "version"], name="submission_version_once"
+            ),
+            models.UniqueConstraint(
+                fields=["province", "period_id"],
+                condition=Q(status="draft"),
+                name="submission_one_draft",
+            ),
+        ]
+        indexes = [models.Index(fields=["period_id", "status"], name="submission_period")]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.province_id} v{self.version} {self.status}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ManualFigure(models.Model):
+    """A figure the official typed into a report: for a marketplace the platform does not run
+    (an external one), or for an indicator the platform does not compute yet, with its source.
+
+    `counted` and `counted_cumulative` hold what the platform itself counted for the same
+    indicator and marketplace when the figure was typed (None when it counts nothing there), so
+    that a difference is flagged beside the figure.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="figures")
+    indicator = models.CharField(_("chỉ tiêu"), max_length=6, choices=CODE_CHOICES)
+    marketplace = models.ForeignKey(
+        Marketplace,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sàn TMĐT"),
+    )
+    value = models.DecimalField(_("trong kỳ"), max_digits=16, decimal_places=3)
+    cumulative = models.DecimalField(
+        _("lũy kế"), max_digits=16, decimal_places=3, null=True, blank=True
+    )
+    source = models.CharField(_("nguồn số liệu"), max_length=300)
+    counted = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    counted_cumulative = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    external = models.ForeignKey(
+        "ExternalFigure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["indicator", "marketplace__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "indicator", "marketplace"],
+                condition=Q(marketplace__isnull=False),
+                name="manualfigure_once",
+            ),
+            models.UniqueConstraint(
+                fields=["submission", "indicator"],
+                condition=Q(marketplace__isnull=True),
+                name="manualfigure_once_unattributed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.marketplace_id or '-'} = {self.value}"
+
+    @property
+    def differs(self) -> bool:
+        """Whether the typed figure disagrees with what the platform counted."""
+        if self.counted is not None and self.value != self.counted:
+            return True
+        return (
+            self.counted_cumulative is not None
+            and self.cumulative is not None
+            and self.cumulative != self.counted_cumulative
+        )
+
+
+class ExternalFigure(models.Model):
+    """A per-province figure an external marketplace posted through the partner API for a period.
+
+    Idempotent by (marketplace, province, period, indicator, version): the same version again
+    changes nothing, a lower one is refused as stale. Provenance says who sent it, with which key
+    and in which request, so a figure in a filed report can be traced back to its sender.
+    """
+
+    marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    period_id = models.CharField(max_length=8)
+    indicator = models.CharField(max_length=6, choices=CODE_CHOICES)
+    version = models.PositiveIntegerField()
+    value = models.DecimalField(max_digits=16, decimal_places=3)
+    cumulative = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    key_prefix = models.CharField(max_length=12, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["period_id", "province__code", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["marketplace", "province", "period_id", "indicator"],
+                name="externalfigure_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.marketplace_id} {self.province_id} {self.period_id} {self.indicator}"
+
+
+class ReminderSent(models.Model):
+    """A filing reminder already sent to a province for a period, so that none goes twice."""
+
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    period_id = models.CharField(max_length=8)
+    hours_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "period_id", "hours_before"], name="reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.province_id} -{self.hours_before}h"

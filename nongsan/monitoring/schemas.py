@@ -1,6 +1,7 @@
 """Shapes of the monitoring API."""
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Field, Schema
 
@@ -85,3 +86,73 @@ class IndicatorTargetOut(Schema):
     year: int
     indicator: str
     value: int | None
+
+
+class FigureIn(Schema):
+    indicator: str = Field(examples=["I.3"])
+    value: Decimal = Field(ge=0, description="gained in the period (II.2 in tonnes)")
+    cumulative: Decimal | None = Field(None, ge=0, description="cumulative to the period's end")
+
+
+class FiguresIn(Schema):
+    version: int = Field(
+        ge=1, description="raise it to replace figures already sent; the same again is a no-op"
+    )
+    figures: list[FigureIn] = Field(min_length=1, max_length=32)
+
+
+class FiguresOut(Schema):
+    results: dict[str, str] = Field(
+        description='per indicator: "created", "updated", "unchanged" or "stale"'
+    )
+
+
+class ManualFigureOut(Schema):
+    indicator: str
+    marketplace: str | None
+    value: Decimal
+    cumulative: Decimal | None
+    source: str
+    counted: Decimal | None = Field(description="what the platform counted; null: nothing")
+    differs: bool
+
+
+class SubmissionOut(Schema):
+    id: int
+    province_code: str
+    period_id: str
+    version: int
+    status: str
+    due_at: dt.datetime
+    submitted_at: dt.datetime | None
+    late_by_seconds: int | None = Field(description="null: on time (or not submitted yet)")
+    comment: str
+    correction_reason: str
+    figures: list[ManualFigureOut]
+    report: ReportOut = Field(description="the figures as filed: platform's plus manual ones")
+
+
+class FilingStatusOut(Schema):
+    province_code: str
+    province_name: str
+    filed: bool
+    on_time: bool
+    late_by_seconds: int | None
+    latest_version: int | None
+    drafting: bool
+
+
+class ManualFigureIn(Schema):
+    indicator: str
+    marketplace: str | None = Field(None, description="marketplace code; null for none")
+    value: Decimal = Field(ge=0)
+    cumulative: Decimal = Field(ge=0)
+    source: str
+
+
+class SubmitIn(Schema):
+    comment: str = ""
+
+
+class CorrectIn(Schema):
+    reason: str

@@ -4,22 +4,42 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from nongsan.accounts.models import Role, User
 from nongsan.accounts.scope import is_national
+from nongsan.accounts.services import Notice, notify
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold
+from nongsan.core.timeutils import format_local, to_local
 from nongsan.geo import selectors as geo_selectors
 from nongsan.geo.models import Province
 from nongsan.monitoring import facts
 from nongsan.monitoring.indicators import BY_CODE, PERCENTAGE_CODES
-from nongsan.monitoring.models import IndicatorTarget, Target
+from nongsan.monitoring.models import (
+    ExternalFigure,
+    IndicatorTarget,
+    ManualFigure,
+    ReminderSent,
+    Submission,
+    Target,
+)
+from nongsan.monitoring.periods import (
+    PeriodKind,
+    period_containing,
+    period_from_id,
+    period_last_ended,
+)
+from nongsan.monitoring.selectors import Unit, UnitKind, report_build, report_snapshot
+from nongsan.orgs.models import Marketplace
 
 PCT_FIELDS: dict[str, str] = {
     "I.1": "pct_trained_digital",
@@ -337,3 +357,393 @@ def facts_rebuild(*, now: dt.datetime | None = None) -> facts.FoldResult:
         publications.folded_at = now
         publications.save()
     return facts.FoldResult(milestones=0, facts_changed=made, watermark=state.watermark)
+
+
+# Filing ---------------------------------------------------------------------------------------
+
+
+def _check_files_for(actor: User, province: Province) -> None:
+    """Only the province's own official files its reports."""
+    if not (
+        actor.is_active
+        and actor.role == Role.PROVINCE_OFFICIAL
+        and actor.province_id == province.pk
+    ):
+        raise ApplicationError(
+            _("Chỉ cán bộ Sở TTTT của %(province)s được lập và nộp báo cáo của tỉnh.")
+            % {"province": province.name},
+            code="forbidden",
+        )
+
+
+def _check_draft(submission: Submission) -> None:
+    if not submission.is_draft:
+        raise ApplicationError(
+            _(
+                "Báo cáo lần %(version)s đã nộp và không sửa được nữa; hãy lập bản điều chỉnh"
+                " kèm lý do."
+            )
+            % {"version": submission.version},
+            code="submitted",
+        )
+
+
+def _counted(
+    snapshot: Mapping[str, Any], *, indicator: str, marketplace: Marketplace | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """What the platform counted for an indicator on a marketplace; None when it counts nothing
+    there (an indicator it does not compute, or an external marketplace with nothing recorded)."""
+    row = next((r for r in snapshot.get("rows", []) if r["indicator"] == indicator), None)
+    if row is None or row["value"] is None:
+        return None, None
+    if marketplace is None:
+        return Decimal(str(row["value"])), Decimal(str(row["cumulative"]))
+    for pk, value, cumulative in row["by_marketplace"]:
+        if pk == marketplace.pk:
+            if not marketplace.is_hosted and not value and not cumulative:
+                return None, None
+            return Decimal(str(value)), Decimal(str(cumulative))
+    return None, None
+
+
+def _generate(submission: Submission) -> None:
+    """(Re)compute the draft's platform figures, and what each manual figure is compared with;
+    figures external marketplaces posted through the partner API come in as manual figures."""
+    facts_fold()
+    unit = Unit(UnitKind.PROVINCE, submission.province.name, province=submission.province)
+    report = report_build(unit=unit, period=period_from_id(submission.period_id))
+    submission.snapshot = report_snapshot(report)
+    submission.generated_at = report.generated_at
+    submission.save(update_fields=["snapshot", "generated_at"])
+    posted = ExternalFigure.objects.filter(
+        province=submission.province, period_id=submission.period_id
+    ).select_related("marketplace")
+    for external in posted:
+        ManualFigure.objects.update_or_create(
+            submission=submission,
+            indicator=external.indicator,
+            marketplace=external.marketplace,
+            defaults={
+                "value": external.value,
+                "cumulative": external.cumulative
+                if external.cumulative is not None
+                else external.value,
+                "source": _("API đối tác %(marketplace)s, bản %(version)s, nhận %(at)s")
+                % {
+                    "marketplace": external.marketplace.name,
+                    "version": external.version,
+                    "at": format_local(external.received_at),
+                },
+                "external": external,
+                "entered_by": external.sent_by,
+            },
+        )
+    for figure in submission.figures.select_related("marketplace"):
+        figure.counted, figure.counted_cumulative = _counted(
+            submission.snapshot, indicator=figure.indicator, marketplace=figure.marketplace
+        )
+        figure.save(update_fields=["counted", "counted_cumulative"])
+
+
+def submission_prepare(*, actor: User, province: Province, period_id: str) -> Submission:
+    """Generate the province's report for a period as a draft, or regenerate the open draft.
+
+    Once a version is submitted, a new draft comes only from `submission_correct`.
+    """
+    _check_files_for(actor, province)
+    period = period_from_id(period_id)
+    with transaction.atomic():
+        Province.objects.select_for_update().filter(pk=province.pk).first()  # one filer at a time
+        latest = (
+            Submission.objects.filter(province=province, period_id=period.id)
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None and not latest.is_draft:
+            raise ApplicationError(
+                _("Báo cáo kỳ này đã nộp (lần %(version)s); muốn sửa hãy lập bản điều chỉnh.")
+                % {"version": latest.version},
+                code="submitted",
+            )
+        if latest is None:
+            if period.starts_at > timezone.now():
+                raise ApplicationError(
+                    _("Kỳ %(period)s chưa bắt đầu.") % {"period": period.id}, field="period"
+                )
+            latest = Submission.objects.create(
+                province=province,
+                period_id=period.id,
+                due_at=period.due,
+                created_by=actor,
+            )
+        _generate(latest)
+    return latest
+
+
+def manual_figure_set(
+    *,
+    actor: User,
+    submission: Submission,
+    indicator: str,
+    marketplace: Marketplace | None,
+    value: Decimal,
+    cumulative: Decimal,
+    source: str,
+) -> ManualFigure:
+    """Type a figure into a draft: for an external marketplace, or for an indicator the platform
+    does not compute. What the platform counted for the same is kept beside it."""
+    _check_files_for(actor, submission.province)
+    _check_draft(submission)
+    if indicator not in BY_CODE:
+        raise ApplicationError(
+            _("Không có chỉ tiêu %(code)s.") % {"code": indicator}, field="indicator"
+        )
+    source = source.strip()
+    if not source:
+        raise ApplicationError(
+            _("Hãy ghi nguồn của số liệu (ví dụ: báo cáo của sàn, ngày gửi)."), field="source"
+        )
+    if value < 0 or cumulative < 0:
+        raise ApplicationError(_("Số liệu không được âm."), field="value")
+    if cumulative < value:
+        raise ApplicationError(_("Số lũy kế không được nhỏ hơn số trong kỳ."), field="cumulative")
+    if indicator != "II.2" and (
+        value != value.to_integral_value() or cumulative != cumulative.to_integral_value()
+    ):
+        raise ApplicationError(
+            _("Chỉ tiêu %(code)s đếm bằng số nguyên.") % {"code": indicator}, field="value"
+        )
+    counted, counted_cumulative = _counted(
+        submission.snapshot, indicator=indicator, marketplace=marketplace
+    )
+    if marketplace is None and counted is not None:
+        raise ApplicationError(
+            _(
+                "Nền tảng đã tự tính chỉ tiêu %(code)s; số nhập tay phải gắn với một sàn"
+                " (ví dụ sàn bên ngoài)."
+            )
+            % {"code": indicator},
+            field="marketplace",
+        )
+    figure, _created = ManualFigure.objects.update_or_create(
+        submission=submission,
+        indicator=indicator,
+        marketplace=marketplace,
+        defaults={
+            "value": value,
+            "cumulative": cumulative,
+            "source": source[:300],
+            "counted": counted,
+            "counted_cumulative": counted_cumulative,
+            "external": None,
+            "entered_by": actor,
+            "entered_at": timezone.now(),
+        },
+    )
+    return figure
+
+
+def manual_figure_delete(*, actor: User, figure: ManualFigure) -> None:
+    _check_files_for(actor, figure.submission.province)
+    _check_draft(figure.submission)
+    figure.delete()
+
+
+def submission_submit(*, actor: User, submission: Submission, comment: str = "") -> Submission:
+    """File the draft as it stands; its timeliness is recorded against the period's deadline."""
+    _check_files_for(actor, submission.province)
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        _check_draft(locked)
+        now = timezone.now()
+        locked.comment = comment.strip()[:4000]
+        locked.status = Submission.Status.SUBMITTED
+        locked.submitted_at = now
+        locked.submitted_by = actor
+        locked.late_by = now - locked.due_at if now > locked.due_at else None
+        locked.save()
+    return locked
+
+
+def submission_correct(*, actor: User, submission: Submission, reason: str) -> Submission:
+    """Open a correction of the latest submitted version: a new draft version carrying its
+    manual figures and comment, with the reason for the change."""
+    _check_files_for(actor, submission.province)
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Hãy nêu lý do điều chỉnh báo cáo."), field="reason")
+    with transaction.atomic():
+        Province.objects.select_for_update().filter(pk=submission.province_id).first()
+        latest = (
+            Submission.objects.filter(province=submission.province, period_id=submission.period_id)
+            .order_by("-version")
+            .first()
+        )
+        if latest is None or latest.pk != submission.pk or submission.is_draft:
+            raise ApplicationError(
+                _("Chỉ điều chỉnh được bản đã nộp mới nhất của kỳ này."), code="not_latest"
+            )
+        draft = Submission.objects.create(
+            province=submission.province,
+            period_id=submission.period_id,
+            due_at=submission.due_at,
+            version=submission.version + 1,
+            comment=submission.comment,
+            correction_reason=reason[:2000],
+            created_by=actor,
+        )
+        ManualFigure.objects.bulk_create(
+            [
+                ManualFigure(
+                    submission=draft,
+                    indicator=figure.indicator,
+                    marketplace_id=figure.marketplace_id,
+                    value=figure.value,
+                    cumulative=figure.cumulative,
+                    source=figure.source,
+                    external_id=figure.external_id,
+                    entered_by=figure.entered_by,
+                    entered_at=figure.entered_at,
+                )
+                for figure in submission.figures.all()
+            ]
+        )
+        _generate(draft)
+    return draft
+
+
+def filing_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Remind the officials of provinces that have not filed the current weekly or monthly
+    report as its deadline nears (settings MONITORING["REMINDER_HOURS"]); each reminder goes
+    once. Returns how many provinces were reminded."""
+    now = now or timezone.now()
+    thresholds = sorted(settings.MONITORING["REMINDER_HOURS"])
+    reminded = 0
+    today = to_local(now).date()
+    for kind in PeriodKind:
+        # the next deadline: the last ended period's, or, on its last day, the current one's
+        period = period_last_ended(kind=kind, moment=now)
+        if period.due <= now:
+            period = period_containing(kind=kind, day=today)
+        left = period.due - now
+        if left <= dt.timedelta(0):
+            continue
+        due_in = [hours for hours in thresholds if left <= dt.timedelta(hours=hours)]
+        if not due_in:
+            continue
+        filed = Submission.objects.filter(
+            period_id=period.id, status=Submission.Status.SUBMITTED
+        ).values("province_id")
+        already = ReminderSent.objects.filter(period_id=period.id, hours_before=due_in[0]).values(
+            "province_id"
+        )
+        provinces = list(Province.objects.exclude(pk__in=filed).exclude(pk__in=already))
+        officials: dict[int, list[User]] = {}
+        for official in User.objects.filter(
+            role=Role.PROVINCE_OFFICIAL, is_active=True, province__in=provinces
+        ):
+            officials.setdefault(official.province_id or 0, []).append(official)
+        notices = []
+        url = reverse("monitoring:filing") + f"?ky={period.id}"
+        for province in provinces:
+            with transaction.atomic():
+                for hours in due_in:
+                    ReminderSent.objects.get_or_create(
+                        province=province, period_id=period.id, hours_before=hours
+                    )
+            message = _(
+                "Nhắc nộp báo cáo %(period)s của %(province)s: hạn %(due)s, còn %(hours)s giờ."
+            ) % {
+                "period": period.label,
+                "province": province.name,
+                "due": format_local(period.due),
+                "hours": max(1, round(left.total_seconds() / 3600)),
+            }
+            notices += [
+                Notice(user=official, message=message, url=url, sms=True)
+                for official in officials.get(province.pk, [])
+            ]
+            reminded += 1
+        if notices:
+            notify(notices=notices)
+    return reminded
+
+
+def external_figures_receive(
+    *,
+    actor: User,
+    province: Province,
+    period_id: str,
+    version: int,
+    figures: Mapping[str, tuple[Decimal, Decimal | None]],
+    key_prefix: str = "",
+    request_id: str = "",
+) -> dict[str, str]:
+    """An external marketplace posts its figures for one province and period.
+
+    Per indicator: "created", "updated", "unchanged" (the same version again) or "stale" (an
+    older version than the one held), so that a partner can re-deliver safely.
+    """
+    marketplace = actor.marketplace
+    if actor.role != Role.MARKETPLACE_OPERATOR or marketplace is None or not actor.is_active:
+        raise ApplicationError(
+            _("Chỉ tài khoản của sàn TMĐT đối tác được gửi số liệu."), code="forbidden"
+        )
+    if marketplace.is_hosted:
+        raise ApplicationError(
+            _("Sàn %(name)s chạy trên nền tảng: số liệu được tính trực tiếp, không gửi qua API.")
+            % {"name": marketplace.name},
+            code="forbidden",
+        )
+    period = period_from_id(period_id)
+    if version < 1:
+        raise ApplicationError(_("Phiên bản số liệu phải từ 1 trở lên."), field="version")
+    for code, (value, cumulative) in figures.items():
+        if code not in BY_CODE:
+            raise ApplicationError(_("Không có chỉ tiêu %(code)s.") % {"code": code}, field=code)
+        if value < 0 or (cumulative is not None and cumulative < value):
+            raise ApplicationError(
+                _("Chỉ tiêu %(code)s: số trong kỳ không âm và không lớn hơn số lũy kế.")
+                % {"code": code},
+                field=code,
+            )
+    outcome: dict[str, str] = {}
+    with transaction.atomic():
+        held = {
+            f.indicator: f
+            for f in ExternalFigure.objects.select_for_update().filter(
+                marketplace=marketplace, province=province, period_id=period.id
+            )
+        }
+        for code, (value, cumulative) in figures.items():
+            current = held.get(code)
+            if current is not None and current.version > version:
+                outcome[code] = "stale"
+                continue
+            if current is not None and current.version == version:
+                outcome[code] = "unchanged"
+                continue
+            provenance = {
+                "version": version,
+                "value": value,
+                "cumulative": cumulative,
+                "received_at": timezone.now(),
+                "sent_by": actor,
+                "key_prefix": key_prefix[:12],
+                "request_id": request_id[:64],
+            }
+            if current is None:
+                ExternalFigure.objects.create(
+                    marketplace=marketplace,
+                    province=province,
+                    period_id=period.id,
+                    indicator=code,
+                    **provenance,
+                )
+                outcome[code] = "created"
+            else:
+                for name, item in provenance.items():
+                    setattr(current, name, item)
+                current.save()
+                outcome[code] = "updated"
+    return outcome

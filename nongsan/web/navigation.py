@@ -24,6 +24,7 @@ class NavItem:
 
 ALL_ROLES = frozenset(Role.values)
 AREA_STAFF = frozenset({Role.FIELD_AGENT, Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL})
+OFFICIALS = frozenset({Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL})
 
 ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Trang chủ"), "web:home", roles=ALL_ROLES, public=True),
@@ -59,6 +60,13 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Tập huấn của hộ"), "training:mine", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Tiến độ"), "households:funnel", roles=AREA_STAFF),
     NavItem(_("Ưu tiên hỗ trợ"), "households:priority", roles=AREA_STAFF),
+    NavItem(_("Tổng quan 1034"), "monitoring:dashboard", roles=OFFICIALS),
+    NavItem(_("Báo cáo 1034"), "monitoring:report", roles=OFFICIALS),
+    NavItem(_("Nộp báo cáo"), "monitoring:filing", roles=frozenset({Role.PROVINCE_OFFICIAL})),
+    NavItem(
+        _("Tình hình nộp"), "monitoring:filing_board", roles=frozenset({Role.MINISTRY_OFFICIAL})
+    ),
+    NavItem(_("Chỉ tiêu"), "monitoring:targets", roles=OFFICIALS),
     NavItem(_("Tài khoản"), "accounts:account"),
     NavItem(_("Quản trị"), "admin:index", staff_only=True),
 )

@@ -6,6 +6,7 @@ starts at 00:00 on 26 November local time, which is 17:00 UTC on the 25th.
 """
 
 import pytest
+from django.utils import timezone
 
 from nongsan.accounts.models import Role
 from nongsan.accounts.tests import factories as account_factories
@@ -60,3 +61,28 @@ def scenario(ministry, postmart, voso):
         )
     services.facts_fold()
     return {"lang_son": lang_son.province, "hue": hue.province}
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the platform's clock: clock(moment)."""
+
+    def set_to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
+
+
+@pytest.fixture
+def official(scenario):
+    """Lạng Sơn's provincial official."""
+    return account_factories.user(Role.PROVINCE_OFFICIAL, province=scenario["lang_son"])
+
+
+@pytest.fixture
+def sendo(db):
+    """An external marketplace: it runs its own system and reports figures."""
+    marketplace = account_factories.marketplace("sendo", "Sendo Farm")
+    marketplace.is_hosted = False
+    marketplace.save()
+    return marketplace
