@@ -358,16 +358,14 @@ def rebuild_publications(*, state: FoldState, now: dt.datetime) -> int:
 
 def _facts_create(values: Mapping[FactKey, int]) -> int:
     """Write recomputed daily facts (zero values are not rows); returns how many."""
-    facts = [
+    return _write_in_batches(
         DailyFact(
             indicator=indicator, commune_id=commune_id, marketplace_id=marketplace_id, day=day,
             value=value,
         )
         for (indicator, commune_id, marketplace_id, day), value in values.items()
         if value
-    ]  # fmt: skip
-    DailyFact.objects.bulk_create(facts, batch_size=5000)
-    return len(facts)
+    )  # fmt: skip
 
 
 def _set_watermark(state: FoldState, *, model: Any, top: int, now: dt.datetime) -> None:
@@ -521,7 +519,7 @@ def rebuild(*, state: FoldState, now: dt.datetime) -> int:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    facts = [
+    made = _write_in_batches(
         DailyFact(
             indicator=INDICATOR_OF_KIND[kind],
             commune_id=commune_id,
@@ -530,15 +528,28 @@ def rebuild(*, state: FoldState, now: dt.datetime) -> int:
             value=n,
         )
         for kind, commune_id, marketplace_id, day, n in per_marketplace.iterator()
-    ]
-    facts += [
+    )
+    made += _write_in_batches(
         DailyFact(indicator=INDICATOR_OF_KIND[kind], commune_id=commune_id, day=day, value=n)
         for kind, commune_id, day, n in firsts.iterator()
-    ]
-    DailyFact.objects.bulk_create(facts, batch_size=5000)
+    )
     _totals_rebuild(indicators=milestone_indicators)
     _set_watermark(state, model=Milestone, top=top, now=now)
-    return len(facts)
+    return made
+
+
+def _write_in_batches(facts: Iterable[DailyFact], size: int = 5000) -> int:
+    """Write facts as they are read, a batch at a time: a national rebuild makes millions."""
+    made = 0
+    batch: list[DailyFact] = []
+    for fact in facts:
+        batch.append(fact)
+        if len(batch) >= size:
+            DailyFact.objects.bulk_create(batch)
+            made += len(batch)
+            batch = []
+    DailyFact.objects.bulk_create(batch)
+    return made + len(batch)
 
 
 def _totals_rebuild(*, indicators: Iterable[str]) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,20 +116,35 @@ def marketplace_list() -> QuerySet[Marketplace]:
 
 
 def _latest_totals(
-    *, day: dt.date, marketplace: Marketplace | None, codes: Sequence[str]
-) -> QuerySet[RunningTotal]:
-    """Per indicator and province, the running total row with the latest day up to `day`."""
+    *,
+    day: dt.date,
+    marketplace: Marketplace | None,
+    codes: Sequence[str],
+    province_ids: Sequence[int] | None = None,
+) -> dict[tuple[int, str], int]:
+    """Per province and indicator, the value of the running total row with the latest day up to
+    `day`: one index probe per (province, indicator), however many days the table holds."""
     on_marketplace = facts.marketplace_q(marketplace.pk if marketplace is not None else None)
-    later = RunningTotal.objects.filter(
-        on_marketplace,
-        indicator=OuterRef("indicator"),
-        province_id=OuterRef("province_id"),
-        day__gt=OuterRef("day"),
-        day__lte=day,
-    )
-    return RunningTotal.objects.filter(on_marketplace, indicator__in=codes, day__lte=day).filter(
-        ~Exists(later)
-    )
+    provinces = Province.objects.all()
+    if province_ids is not None:
+        provinces = provinces.filter(pk__in=province_ids)
+    latest = {
+        f"t{index}": Subquery(
+            RunningTotal.objects.filter(
+                on_marketplace, indicator=code, province_id=OuterRef("pk"), day__lte=day
+            )
+            .order_by("-day")
+            .values("value")[:1]
+        )
+        for index, code in enumerate(codes)
+    }
+    found: dict[tuple[int, str], int] = {}
+    for row in provinces.order_by().annotate(**latest).values("pk", *latest):
+        for index, code in enumerate(codes):
+            value = row[f"t{index}"]
+            if value:
+                found[(row["pk"], code)] = int(value)
+    return found
 
 
 def cumulative_at(
@@ -141,23 +156,21 @@ def cumulative_at(
 ) -> dict[str, int]:
     """Each indicator's cumulative figure through `day` over the provinces (None: all of them)."""
     codes = [indicator.code for indicator in indicators]
-    rows = _latest_totals(day=day, marketplace=marketplace, codes=codes)
-    if province_ids is not None:
-        rows = rows.filter(province_id__in=province_ids)
-    found = dict(
-        rows.values("indicator").annotate(total=Sum("value")).values_list("indicator", "total")
+    totals = {code: 0 for code in codes}
+    latest = _latest_totals(
+        day=day, marketplace=marketplace, codes=codes, province_ids=province_ids
     )
-    return {code: int(found.get(code) or 0) for code in codes}
+    for (_province_id, code), value in latest.items():
+        totals[code] += value
+    return totals
 
 
 def cumulative_by_province(
     *, day: dt.date, code: str, marketplace: Marketplace | None = None
 ) -> dict[int, int]:
     """One indicator's cumulative figure through `day`, per province id."""
-    rows = _latest_totals(day=day, marketplace=marketplace, codes=[code])
-    return {
-        province_id: int(value) for province_id, value in rows.values_list("province_id", "value")
-    }
+    latest = _latest_totals(day=day, marketplace=marketplace, codes=[code])
+    return {province_id: value for (province_id, _code), value in latest.items()}
 
 
 # Targets --------------------------------------------------------------------------------------
