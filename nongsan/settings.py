@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nongsan.payments",
     "nongsan.orders",
     "nongsan.shipping",
+    "nongsan.info",
     "nongsan.monitoring",
     "nongsan.web",
 ]

@@ -52,6 +52,13 @@ ITEMS: tuple[NavItem, ...] = (
         roles=frozenset({Role.CARRIER_STAFF, Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL}),
     ),
     NavItem(_("Hồ sơ hộ"), "households:mine", roles=frozenset({Role.HOUSEHOLD})),
+    NavItem(_("Tin cho hộ"), "info:feed", roles=frozenset({Role.HOUSEHOLD})),
+    NavItem(
+        _("Bản tin"),
+        "info:editor_list",
+        roles=frozenset({Role.INFO_EDITOR, Role.MARKETPLACE_OPERATOR}),
+    ),
+    NavItem(_("Giá tham khảo"), "info:board", roles=ALL_ROLES, public=True),
     NavItem(_("Hộ sản xuất"), "households:list", roles=AREA_STAFF),
     NavItem(_("Đăng ký hộ"), "households:register", roles=frozenset({Role.FIELD_AGENT})),
     NavItem(_("Nhập danh sách"), "households:import_upload", roles=AREA_STAFF),
