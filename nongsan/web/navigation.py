@@ -59,6 +59,7 @@ ITEMS: tuple[NavItem, ...] = (
         roles=frozenset({Role.INFO_EDITOR, Role.MARKETPLACE_OPERATOR}),
     ),
     NavItem(_("Giá tham khảo"), "info:board", roles=ALL_ROLES, public=True),
+    NavItem(_("Vay vốn"), "lending:home", roles=AREA_STAFF | {Role.HOUSEHOLD}),
     NavItem(_("Hộ sản xuất"), "households:list", roles=AREA_STAFF),
     NavItem(_("Đăng ký hộ"), "households:register", roles=frozenset({Role.FIELD_AGENT})),
     NavItem(_("Nhập danh sách"), "households:import_upload", roles=AREA_STAFF),
