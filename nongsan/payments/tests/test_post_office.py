@@ -140,3 +140,40 @@ def test_the_counter_the_hand_over_and_the_receipt_over_http(
         client.force_login(account_factories.user(role))
         assert client.get(done.url).status_code == 404
         assert client.get(reverse("payments:post_office")).status_code == 403
+
+
+def test_the_post_office_api(client, clerk, payout):
+    from nongsan.accounts import services as accounts_services
+
+    raw = accounts_services.api_key_create(user=clerk, name="quầy")[1]
+    headers = {"X-API-Key": raw}
+    waiting = client.get("/api/post-office/payouts", headers=headers).json()
+    assert [w["payout_id"] for w in waiting] == [payout.pk]
+    url = f"/api/post-office/payouts/{payout.pk}/handover"
+    wrong = client.post(
+        url, data={"cccd": "001080000001"}, content_type="application/json", headers=headers
+    )
+    assert wrong.status_code == 400 and wrong.json()["field"] == "cccd"
+    done = client.post(
+        url,
+        data={"cccd": payout.household.head_cccd},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert done.status_code == 201 and done.json()["amount"] == 380_000
+    again = client.post(
+        url,
+        data={"cccd": payout.household.head_cccd},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert again.json()["id"] == done.json()["id"]
+    receipt = client.get(f"/api/post-office/receipts/{done.json()['id']}", headers=headers)
+    assert receipt.json()["receipt_number"] == done.json()["receipt_number"]
+    buyer = account_factories.user(Role.BUYER)
+    other = {"X-API-Key": accounts_services.api_key_create(user=buyer, name="x")[1]}
+    assert client.get("/api/post-office/payouts", headers=other).status_code == 403
+    assert (
+        client.get(f"/api/post-office/receipts/{done.json()['id']}", headers=other).status_code
+        == 404
+    )
