@@ -1281,12 +1281,19 @@ def household_price_of(*, product: Product) -> HouseholdPrice | None:
     return HouseholdPrice.objects.filter(product=product).first()
 
 
-def household_price_products(*, day: dt.date | None = None) -> QuerySet[Product]:
-    """Listed inputs with a household price open on `day` (today): what III.5 counts."""
+def household_price_products(
+    *, day: dt.date | None = None, province_id: int | None = None
+) -> QuerySet[Product]:
+    """III.5: listed inputs with a household price open on `day` (today) and below the price
+    everyone else pays; for a province, those whose shop is there (the product's origin)."""
     day = day or timezone.localdate()
-    return Product.objects.filter(
+    products = Product.objects.filter(
         is_listed=True,
+        category__kind=Category.Kind.INPUT,
         household_price__season_start__lte=day,
         household_price__season_end__gte=day,
         household_price__price__lt=F("price"),
     )
+    if province_id is not None:
+        products = products.filter(origin_province_id=province_id)
+    return products

@@ -15,9 +15,10 @@ from nongsan.accounts.models import Role
 from nongsan.accounts.scope import scope_filter, scoped_get
 from nongsan.catalog.models import Category, Product
 from nongsan.core.text import fold
+from nongsan.core.timeutils import local_day_bounds
 from nongsan.geo.models import Province
 from nongsan.households.models import Household, ProduceKind
-from nongsan.info.models import Bulletin, Delivery, MarketPrice
+from nongsan.info.models import Bulletin, BulletinUpdate, Delivery, MarketPrice
 
 EDITOR_SCOPE = {"province": "province", "marketplace": "marketplace", "owner": "author"}
 EDITOR_ROLES = frozenset({Role.INFO_EDITOR, Role.MARKETPLACE_OPERATOR})
@@ -322,3 +323,59 @@ def household_prices(*, household: Household) -> list[OwnPrice]:
         )
         for p in products
     ]
+
+
+# --- Indicators III.1 and III.2 (read by monitoring) --------------------------------------------
+
+
+def _reaching(province_id: int | None) -> Q:
+    """Bulletins that reach a province: nationwide, naming it, or naming one of its communes."""
+    if province_id is None:
+        return Q()
+    return (
+        Q(is_nationwide=True)
+        | Exists(
+            Bulletin.provinces.through.objects.filter(
+                bulletin_id=OuterRef("pk"), province_id=province_id
+            )
+        )
+        | Exists(
+            Bulletin.communes.through.objects.filter(
+                bulletin_id=OuterRef("pk"), commune__province_id=province_id
+            )
+        )
+    )
+
+
+def _bounds(start: dt.date | None, end: dt.date) -> Q:
+    """Published in the local days [start, end] (from the beginning when start is None)."""
+    upper = local_day_bounds(end)[1]
+    if start is None:
+        return Q(published_at__lt=upper)
+    return Q(published_at__gte=local_day_bounds(start)[0], published_at__lt=upper)
+
+
+def bulletins_published(
+    *, start: dt.date | None, end: dt.date, province_id: int | None = None
+) -> int:
+    """III.1: information items provided to farm households, counted once each, on the local
+    day of their publication (a bulletin withdrawn later still counts); for a province, those
+    that reached it. `start=None` gives the cumulative figure."""
+    return (
+        Bulletin.objects.filter(published_at__isnull=False)
+        .filter(_bounds(start, end))
+        .filter(_reaching(province_id))
+        .count()
+    )
+
+
+def bulletin_updates(*, start: dt.date | None, end: dt.date, province_id: int | None = None) -> int:
+    """III.2: times information reached households in the period (a publication or a
+    correction of a published bulletin), for a province those of bulletins reaching it. A
+    monthly report's period is one month, so this is the "lần/tháng" figure."""
+    upper = local_day_bounds(end)[1]
+    updates = BulletinUpdate.objects.filter(at__lt=upper)
+    if start is not None:
+        updates = updates.filter(at__gte=local_day_bounds(start)[0])
+    bulletins = Bulletin.objects.filter(_reaching(province_id)).values("pk")
+    return updates.filter(bulletin_id__in=bulletins).count()
