@@ -128,6 +128,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "orders-complete-due": {"task": "orders.complete_due", "schedule": 3600.0},
     "shipping-freshness-check": {"task": "shipping.freshness_check", "schedule": 300.0},
     "lending-sync": {"task": "lending.sync", "schedule": 900.0},
+    "info-deliver-due": {"task": "info.deliver_due", "schedule": 600.0},
     # OCOP stars and standards lapse with their certificates (a few minutes after midnight).
     "catalog-certifications-expire": {
         "task": "catalog.certifications_expire",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -363,6 +364,19 @@ def bulletin_deliver(*, bulletin_id: int, now: dt.datetime | None = None) -> int
             delivered_count=Delivery.objects.filter(bulletin=bulletin).count()
         )
     return made
+
+
+def bulletins_deliver_due(*, now: dt.datetime | None = None) -> int:
+    """Every ten minutes: deliver bulletins published ahead of their validity once it starts
+    (their SMS goes out then, not at publication)."""
+    now = now or timezone.now()
+    due = Bulletin.objects.filter(
+        status=Bulletin.Status.PUBLISHED,
+        delivered_count=0,
+        valid_from__lte=now,
+        valid_from__gt=now - dt.timedelta(days=2),
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+    return sum(bulletin_deliver(bulletin_id=pk, now=now) for pk in due.values_list("pk", flat=True))
 
 
 def feed_record_delivery(*, household: Household, now: dt.datetime | None = None) -> int:

@@ -9,3 +9,9 @@ from nongsan.info import services
 def bulletin_deliver(*, bulletin_id: int) -> int:
     """After a bulletin is published or corrected: put it in the targeted households' feeds."""
     return services.bulletin_deliver(bulletin_id=bulletin_id)
+
+
+@shared_task(name="info.deliver_due", ignore_result=True)
+def deliver_due() -> int:
+    """Every ten minutes: bulletins whose validity has just begun reach their households."""
+    return services.bulletins_deliver_due()

@@ -258,3 +258,17 @@ def test_editors_see_their_scope(places):
     assert set(selectors.bulletin_list(actor=hanoi_editor)) == set()
     with pytest.raises(ApplicationError):
         services.bulletin_withdraw(actor=hanoi_editor, bulletin=mine)
+
+
+def test_a_bulletin_published_ahead_is_delivered_when_its_validity_begins(
+    places, households, django_capture_on_commit_callbacks, _sms_outbox
+):
+    start = timezone.now() + dt.timedelta(hours=6)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletin = factories.bulletin(communes=[places["ls_a"]], is_urgent=True, valid_from=start)
+    assert not Delivery.objects.filter(bulletin=bulletin).exists() and _sms_outbox == []
+    assert services.bulletins_deliver_due(now=start - dt.timedelta(minutes=1)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.bulletins_deliver_due(now=start + dt.timedelta(minutes=5)) == 2
+    assert len(_sms_outbox) == 2
+    assert services.bulletins_deliver_due(now=start + dt.timedelta(minutes=15)) == 0
