@@ -1190,7 +1190,7 @@ def household_price_take(
     if household is None or not quantities:
         return []
     offers = list(
-        HouseholdPrice.objects.select_for_update()
+        HouseholdPrice.objects.select_for_update(of=("self",))
         .filter(product_id__in=sorted(quantities))
         .select_related("product")
         .order_by("pk")

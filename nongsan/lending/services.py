@@ -95,7 +95,7 @@ def loan_apply(
             "Cần chủ hộ đồng ý chia sẻ lịch sử bán hàng, đánh giá và tập huấn với bên cho vay.",
             field="consent",
         )
-    Household.objects.select_for_update().filter(pk=household.pk).first()
+    Household.objects.select_for_update().get(pk=household.pk)  # one application at a time
     if (
         LoanApplication.objects.filter(household=household)
         .exclude(status__in=(Status.REFUSED, Status.REPAID))
@@ -183,7 +183,7 @@ def loan_submit(*, application_id: int) -> LoanApplication:
     """Hand a submitted application to the lender; it is then under review. A lender that
     cannot be reached leaves it submitted, for the periodic sync to try again."""
     application = (
-        LoanApplication.objects.select_for_update()
+        LoanApplication.objects.select_for_update(of=("self",))
         .select_related("household__user")
         .get(pk=application_id)
     )
@@ -210,7 +210,7 @@ def loan_sync(*, application_id: int) -> LoanApplication:
     """Bring an application up to what the lender says, one allowed step at a time (each step
     leaves its history row). Repeating it changes nothing."""
     application = (
-        LoanApplication.objects.select_for_update()
+        LoanApplication.objects.select_for_update(of=("self",))
         .select_related("household__user")
         .get(pk=application_id)
     )

@@ -556,7 +556,9 @@ def cash_handover_record(
     against the head of household's. Recording it again returns the first record."""
     post_office = selectors.clerk_post_office(actor=clerk)
     locked = (
-        Payout.objects.select_for_update().select_related("account", "household").get(pk=payout.pk)
+        Payout.objects.select_for_update(of=("self",))
+        .select_related("account", "household")
+        .get(pk=payout.pk)
     )
     account = locked.account
     if (
