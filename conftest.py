@@ -70,6 +70,7 @@ def units_loaded(db):
         ("nongsan.households.migrations.0002_produce_kinds", "households.ProduceKind"),
         ("nongsan.catalog.migrations.0002_categories", "catalog.Category"),
         ("nongsan.catalog.migrations.0003_synonyms", "catalog.Synonym"),
+        ("nongsan.lending.migrations.0002_sandbox_lender", "lending.Lender"),
     ]
     for module, model in seeded:
         if not apps.get_model(model).objects.exists():

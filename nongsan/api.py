@@ -9,9 +9,12 @@ from nongsan.catalog.api import router as catalog_router
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.api import router as geo_router
 from nongsan.households.api import router as households_router
+from nongsan.info.api import router as info_router
+from nongsan.lending.api import router as lending_router
 from nongsan.monitoring.api import router as monitoring_router
 from nongsan.orders.api import payments_router
 from nongsan.orders.api import router as orders_router
+from nongsan.payments.api import router as post_office_router
 from nongsan.shipping.api import router as shipping_router
 from nongsan.training.api import router as training_router
 
@@ -78,4 +81,7 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/orders", orders_router)
 api.add_router("/payments", payments_router)
 api.add_router("/shipping", shipping_router)
+api.add_router("/info", info_router)
+api.add_router("/post-office", post_office_router)
+api.add_router("/lending", lending_router)
 api.add_router("/monitoring", monitoring_router)

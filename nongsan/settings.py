@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "nongsan.payments",
     "nongsan.orders",
     "nongsan.shipping",
+    "nongsan.info",
+    "nongsan.lending",
     "nongsan.monitoring",
     "nongsan.web",
 ]
@@ -125,6 +127,8 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "orders-complete-due": {"task": "orders.complete_due", "schedule": 3600.0},
     "shipping-freshness-check": {"task": "shipping.freshness_check", "schedule": 300.0},
+    "lending-sync": {"task": "lending.sync", "schedule": 900.0},
+    "info-deliver-due": {"task": "info.deliver_due", "schedule": 600.0},
     # OCOP stars and standards lapse with their certificates (a few minutes after midnight).
     "monitoring-facts-fold": {"task": "monitoring.facts_fold", "schedule": 600.0},
     "monitoring-filing-reminders": {
@@ -163,6 +167,12 @@ SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "nongsan.core.sms.SandboxSmsProvid
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_SENDER = os.environ.get("SMS_SENDER", "NONGSAN")
+
+# Micro-loans: the partner lender new applications go to, and how it is reached.
+LENDING_LENDER_CODE = os.environ.get("LENDING_LENDER_CODE", "sandbox")
+LENDING_PROVIDER = os.environ.get("LENDING_PROVIDER", "nongsan.lending.lenders.SandboxLender")
+LENDING_API_URL = os.environ.get("LENDING_API_URL", "")
+LENDING_API_TOKEN = os.environ.get("LENDING_API_TOKEN", "")
 
 LANGUAGE_CODE = "vi"
 # Each language is named in itself, so a reader finds their own whatever the page shows.

@@ -445,3 +445,21 @@ class SearchForm(forms.Form):
         return bool(self.errors) or any(
             data.get(name) for name in self.fields if name not in ("q", "sap_xep")
         )
+
+
+class HouseholdPriceForm(forms.Form):
+    """An input supplier's price for verified farm households, with its per-season quota."""
+
+    price = VndField(label=_("Giá ưu đãi cho hộ (đồng)"))
+    quota = forms.CharField(
+        label=_("Hạn mức mỗi hộ mỗi vụ"),
+        max_length=14,
+        widget=forms.TextInput(attrs=DECIMAL_ATTRS),
+        help_text=_("Số đơn vị bán mỗi hộ được mua giá ưu đãi trong vụ."),
+    )
+    season_start = forms.DateField(
+        label=_("Vụ từ ngày"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    season_end = forms.DateField(
+        label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -5,6 +5,7 @@ browses lives here. Counters that later apps fill (orders, ratings) are plain co
 apps update through catalog services, so listing pages read them without joins.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -540,3 +541,77 @@ class ProductViewDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.day}: {self.count}"
+
+
+class HouseholdPrice(models.Model):
+    """A production input's price for farm households (giá ưu đãi cho hộ SXNN).
+
+    Only verified households (a registered household record behind the account) see and pay it,
+    for at most `quota` units each within the season the supplier sets; beyond that, and for
+    everyone else, the product's price applies. Indicator III.5 counts these products.
+    """
+
+    product = models.OneToOneField(
+        Product,
+        on_delete=models.CASCADE,
+        related_name="household_price",
+        verbose_name=_("sản phẩm"),
+    )
+    price = models.PositiveBigIntegerField(_("giá cho hộ (đồng)"))
+    quota = models.DecimalField(
+        _("hạn mức mỗi hộ mỗi vụ"),
+        max_digits=12,
+        decimal_places=3,
+        help_text=_("Số đơn vị bán mỗi hộ được mua giá ưu đãi trong vụ."),
+    )
+    season_start = models.DateField(_("vụ từ ngày"))
+    season_end = models.DateField(_("đến ngày"))
+    created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+    updated_at = models.DateTimeField(_("cập nhật"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("giá ưu đãi cho hộ")
+        verbose_name_plural = _("giá ưu đãi cho hộ")
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="household_price_gt_0"),
+            models.CheckConstraint(condition=Q(quota__gt=0), name="household_price_quota_gt_0"),
+            models.CheckConstraint(
+                condition=Q(season_end__gte=F("season_start")),
+                name="household_price_season_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.price}"
+
+    def is_open_on(self, day: dt.date) -> bool:
+        return self.season_start <= day <= self.season_end
+
+
+class HouseholdPriceUse(models.Model):
+    """Units a household bought at the household price, against its quota for the season.
+
+    One row per offer and sub-order; a cancelled sub-order releases its units.
+    """
+
+    offer = models.ForeignKey(HouseholdPrice, on_delete=models.CASCADE, related_name="uses")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+    reference = models.CharField(max_length=40, help_text="sub-order number")
+    season_start = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("lượt mua giá ưu đãi")
+        verbose_name_plural = _("lượt mua giá ưu đãi")
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "reference"], name="household_price_use_once"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="household_price_use_gt_0"),
+        ]
+        indexes = [models.Index(fields=["offer", "household", "season_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} {self.household_id} {self.quantity}"

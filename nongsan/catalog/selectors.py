@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -40,6 +41,8 @@ from nongsan.accounts.scope import scope_filter
 from nongsan.catalog import moderation, search
 from nongsan.catalog.models import (
     Category,
+    HouseholdPrice,
+    HouseholdPriceUse,
     Product,
     ProductPhoto,
     ProductStatusChange,
@@ -1191,3 +1194,106 @@ def seller_actions(*, product: Product) -> list[str]:
 def operator_actions(*, product: Product) -> list[str]:
     """What the operator may do: "approve", "refuse", "hide", "restore"."""
     return moderation.actions_for(product.status, moderation.By.OPERATOR)
+
+
+# --- Household prices for production inputs -----------------------------------------------------
+
+
+def verified_household_of(buyer: Any) -> Household | None:
+    """The registered household a buyer's account belongs to, or None: only such accounts see
+    and pay household prices (a field agent checked the head's CCCD and took consent)."""
+    if not _active(buyer) or buyer.role != Role.HOUSEHOLD:
+        return None
+    return Household.objects.filter(user=buyer, consent_at__isnull=False).first()
+
+
+def household_price_used(
+    *, offers: Sequence[HouseholdPrice], household: Household
+) -> dict[int, Decimal]:
+    """Units of each offer the household has bought at the household price this season."""
+    if not offers:
+        return {}
+    condition = Q()
+    for offer in offers:
+        condition |= Q(offer_id=offer.pk, season_start=offer.season_start)
+    rows = (
+        HouseholdPriceUse.objects.filter(condition, household=household, released_at__isnull=True)
+        .values("offer_id")
+        .annotate(total=Sum("quantity"))
+    )
+    return {row["offer_id"]: row["total"] for row in rows}
+
+
+@dataclass(frozen=True)
+class HouseholdOffer:
+    """A household price as one household sees it today."""
+
+    offer: HouseholdPrice
+    remaining: Decimal
+
+    @property
+    def price(self) -> int:
+        return self.offer.price
+
+
+def household_offers_for(
+    *, buyer: Any, products: Sequence[Product], today: dt.date | None = None
+) -> dict[int, HouseholdOffer]:
+    """The household prices open to this buyer today, by product id (empty for anyone who is
+    not a verified household)."""
+    today = today or timezone.localdate()
+    household = verified_household_of(buyer)
+    if household is None or not products:
+        return {}
+    offers = list(
+        HouseholdPrice.objects.filter(
+            product_id__in=[p.pk for p in products],
+            season_start__lte=today,
+            season_end__gte=today,
+        )
+    )
+    prices = {p.pk: p.price for p in products}
+    offers = [o for o in offers if o.price < prices[o.product_id]]
+    used = household_price_used(offers=offers, household=household)
+    return {
+        o.product_id: HouseholdOffer(
+            offer=o, remaining=max(o.quota - used.get(o.pk, Decimal(0)), Decimal(0))
+        )
+        for o in offers
+    }
+
+
+def unit_prices_for(
+    *, buyer: Any, lines: Sequence[tuple[Product, Decimal]], today: dt.date | None = None
+) -> dict[int, int]:
+    """The unit price a buyer pays for each product of these lines where it differs from the
+    product's price: the household price, for a verified household whose line fits in what is
+    left of its quota this season (a line beyond the quota is at the product's price)."""
+    offers = household_offers_for(buyer=buyer, products=[p for p, _q in lines], today=today)
+    return {
+        product.pk: offers[product.pk].price
+        for product, quantity in lines
+        if product.pk in offers and quantity <= offers[product.pk].remaining
+    }
+
+
+def household_price_of(*, product: Product) -> HouseholdPrice | None:
+    return HouseholdPrice.objects.filter(product=product).first()
+
+
+def household_price_products(
+    *, day: dt.date | None = None, province_id: int | None = None
+) -> QuerySet[Product]:
+    """III.5: listed inputs with a household price open on `day` (today) and below the price
+    everyone else pays; for a province, those whose shop is there (the product's origin)."""
+    day = day or timezone.localdate()
+    products = Product.objects.filter(
+        is_listed=True,
+        category__kind=Category.Kind.INPUT,
+        household_price__season_start__lte=day,
+        household_price__season_end__gte=day,
+        household_price__price__lt=F("price"),
+    )
+    if province_id is not None:
+        products = products.filter(origin_province_id=province_id)
+    return products

@@ -18,6 +18,8 @@ from nongsan.accounts.models import Role, User
 from nongsan.catalog import images, moderation, search, selectors
 from nongsan.catalog.models import (
     Category,
+    HouseholdPrice,
+    HouseholdPriceUse,
     Product,
     ProductPhoto,
     ProductStatusChange,
@@ -1125,3 +1127,99 @@ def category_save(*, category: Category) -> Category:
     category.save()
     cache.delete(selectors.CATEGORY_CACHE_KEY)
     return category
+
+
+# --- Household prices for production inputs -----------------------------------------------------
+
+
+def household_price_set(
+    *,
+    actor: User,
+    product: Product,
+    price: Any,
+    quota: Any,
+    season_start: dt.date,
+    season_end: dt.date,
+) -> HouseholdPrice:
+    """Set (or change) the price only verified farm households pay for an input, with the
+    quantity each may buy at it in the season."""
+    _check_manage(actor=actor, shop=product.shop)
+    if product.shop.owner_kind != Shop.OwnerKind.INPUT_SUPPLIER:
+        raise ApplicationError(
+            "Giá ưu đãi cho hộ chỉ dành cho vật tư của nhà cung cấp vật tư.", field="price"
+        )
+    value = _price(price)
+    if value >= product.price:
+        raise ApplicationError(
+            f"Giá cho hộ phải thấp hơn giá bán {_thousands(product.price)} đồng.", field="price"
+        )
+    limit = _quantity(
+        quota,
+        field="quota",
+        label="Hạn mức mỗi hộ",
+        whole=product.unit != Product.Unit.KG,
+        positive=True,
+    )
+    if season_end < season_start:
+        raise ApplicationError("Ngày kết thúc vụ phải sau ngày bắt đầu.", field="season_end")
+    offer, _created = HouseholdPrice.objects.update_or_create(
+        product=product,
+        defaults={
+            "price": value,
+            "quota": limit,
+            "season_start": season_start,
+            "season_end": season_end,
+            "updated_at": timezone.now(),
+        },
+    )
+    return offer
+
+
+def household_price_remove(*, actor: User, product: Product) -> None:
+    _check_manage(actor=actor, shop=product.shop)
+    HouseholdPrice.objects.filter(product=product).delete()
+
+
+def household_price_take(
+    *, buyer: User, reference: str, quantities: Mapping[int, Decimal], today: dt.date
+) -> list[HouseholdPriceUse]:
+    """At checkout, inside its transaction: count what a household buys at household prices
+    against its quota, re-checked under a lock on the offers so that two checkouts at once
+    cannot both take the last of it."""
+    household = selectors.verified_household_of(buyer)
+    if household is None or not quantities:
+        return []
+    offers = list(
+        HouseholdPrice.objects.select_for_update(of=("self",))
+        .filter(product_id__in=sorted(quantities))
+        .select_related("product")
+        .order_by("pk")
+    )
+    used = selectors.household_price_used(offers=offers, household=household)
+    uses = []
+    for offer in offers:
+        quantity = quantities[offer.product_id]
+        left = offer.quota - used.get(offer.pk, Decimal(0))
+        if quantity > left:
+            raise ApplicationError(
+                f"{offer.product.name}: hộ chỉ còn được mua {max(left, Decimal(0)).normalize():f} "
+                "đơn vị giá ưu đãi trong vụ này; hãy tải lại giỏ hàng.",
+                field="cart",
+            )
+        uses.append(
+            HouseholdPriceUse(
+                offer=offer,
+                household=household,
+                quantity=quantity,
+                reference=reference,
+                season_start=offer.season_start,
+            )
+        )
+    return HouseholdPriceUse.objects.bulk_create(uses)
+
+
+def household_price_release(*, reference: str) -> int:
+    """A cancelled sub-order gives the household its quota back."""
+    return HouseholdPriceUse.objects.filter(reference=reference, released_at__isnull=True).update(
+        released_at=timezone.now()
+    )

@@ -24,6 +24,11 @@ urlpatterns = [
         name="product_add",
     ),
     path("ban-hang/san-pham/<int:product_id>/", views.product_manage_view, name="product_manage"),
+    path(
+        "ban-hang/san-pham/<int:product_id>/gia-cho-ho/",
+        views.household_price_view,
+        name="household_price",
+    ),
     path("ban-hang/san-pham/<int:product_id>/sua/", views.product_edit_view, name="product_edit"),
     path(
         "ban-hang/san-pham/<int:product_id>/gia-va-so-luong/",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nongsan.accounts.models import Role
 from nongsan.catalog import moderation, selectors, services
 from nongsan.catalog.forms import (
+    HouseholdPriceForm,
     ModerationForm,
     PhotoForm,
     ProductAddForm,
@@ -136,6 +137,9 @@ def product_view(request: HttpRequest, product_id: int) -> HttpResponse:
             "in_season": selectors.in_season_now(product=product),
             "preorder_open": selectors.preorder_open(product=product),
             "ancestors": selectors.category_path(category_id=product.category_id),
+            "household_offer": selectors.household_offers_for(
+                buyer=request.user, products=[product]
+            ).get(product.pk),
         },
     )
 
@@ -350,7 +354,48 @@ def product_manage_view(request: HttpRequest, product_id: int) -> HttpResponse:
             "photo_form": PhotoForm(),
             "history": selectors.status_history(product=product),
             "transitions": selectors.seller_actions(product=product),
+            "household_price": selectors.household_price_of(product=product),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_price_view(request: HttpRequest, product_id: int) -> HttpResponse:
+    """An input supplier sets the price verified farm households pay, and their quota."""
+    product = selectors.product_get_for_manage(actor=request.user, product_id=product_id)
+    current = selectors.household_price_of(product=product)
+    initial = (
+        {
+            "price": current.price,
+            "quota": current.quota.normalize(),
+            "season_start": current.season_start,
+            "season_end": current.season_end,
+        }
+        if current
+        else {}
+    )
+    form = HouseholdPriceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and "remove" in request.POST:
+        services.household_price_remove(actor=request.user, product=product)  # type: ignore[arg-type]
+        messages.success(request, _("Đã bỏ giá ưu đãi cho hộ."))
+        return redirect("catalog:product_manage", product_id=product.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_price_set(
+                actor=request.user,  # type: ignore[arg-type]
+                product=product,
+                **form.cleaned_data,
+            )
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Đã lưu giá ưu đãi cho hộ."))
+            return redirect("catalog:product_manage", product_id=product.pk)
+    return render(
+        request,
+        "catalog/household_price.html",
+        {"form": form, "product": product, "current": current},
     )
 
 

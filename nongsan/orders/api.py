@@ -54,7 +54,9 @@ def _cart(request: HttpRequest) -> Any:
 
 def _cart_out(cart: Any) -> dict[str, Any]:
     lines = selectors.cart_lines(cart=cart)
-    quote = services.quote(lines=lines, address=None, option="standard", today=timezone.localdate())
+    quote = services.quote(
+        lines=lines, address=None, option="standard", today=timezone.localdate(), buyer=cart.user
+    )
     return {"lines": lines, "goods_total": quote.goods_total}
 
 

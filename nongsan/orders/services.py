@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -208,6 +208,8 @@ class Quote:
     shops: list[ShopQuote]
     goods_total: int
     shipping_total: int
+    # Unit prices that differ from the product's price (household prices of inputs), by product.
+    unit_prices: dict[int, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -226,9 +228,20 @@ def line_weight(product: Product, quantity: Decimal) -> Decimal:
 
 
 def quote(
-    *, lines: Sequence[CartLine], address: Address | None, option: str, today: dt.date
+    *,
+    lines: Sequence[CartLine],
+    address: Address | None,
+    option: str,
+    today: dt.date,
+    buyer: User | None = None,
 ) -> Quote:
-    """Prices, weights and delivery fees per shop for these cart lines (products loaded)."""
+    """Prices, weights and delivery fees per shop for these cart lines (products loaded); a
+    verified household buyer gets its household prices of inputs."""
+    prices = catalog_selectors.unit_prices_for(
+        buyer=buyer, lines=[(x.product, x.quantity) for x in lines], today=today
+    )
+    for line in lines:
+        line.household_price = prices.get(line.product_id)  # type: ignore[attr-defined]
     by_shop: dict[int, list[CartLine]] = defaultdict(list)
     for line in lines:
         by_shop[line.product.shop_id].append(line)
@@ -253,7 +266,10 @@ def quote(
             ShopQuote(
                 shop=shop,
                 lines=shop_lines,
-                goods_total=sum(line_amount(x.product.price, x.quantity) for x in shop_lines),
+                goods_total=sum(
+                    line_amount(prices.get(x.product_id, x.product.price), x.quantity)
+                    for x in shop_lines
+                ),
                 weight_kg=weight,
                 perishable=perishable,
                 has_preorder=any(is_preorder(x.product, today) for x in shop_lines),
@@ -264,6 +280,7 @@ def quote(
         shops=shops,
         goods_total=sum(s.goods_total for s in shops),
         shipping_total=sum(s.shipping_fee for s in shops),
+        unit_prices=prices,
     )
 
 
@@ -326,7 +343,7 @@ def checkout(
                 f"{product.name} không còn được bán; hãy bỏ khỏi giỏ.", field="cart"
             )
         quantity_check(product=product, quantity=line.quantity)
-    priced = quote(lines=lines, address=address, option=delivery_option, today=today)
+    priced = quote(lines=lines, address=address, option=delivery_option, today=today, buyer=buyer)
     in_stock: dict[int, Decimal] = {}
     preorders: dict[int, Decimal] = {}
     for line in lines:
@@ -387,7 +404,7 @@ def checkout(
                             supplier_id=product.household_id,
                             name=product.name,
                             unit=product.unit,
-                            unit_price=product.price,
+                            unit_price=priced.unit_prices.get(product.pk, product.price),
                             quantity=line.quantity,
                             unit_weight_kg=(
                                 Decimal(1)
@@ -398,6 +415,16 @@ def checkout(
                         )
                     )
             OrderLine.objects.bulk_create(order_lines)
+            for sub, part in zip(subs, priced.shops, strict=True):
+                discounted = {
+                    x.product_id: x.quantity
+                    for x in part.lines
+                    if x.product_id in priced.unit_prices
+                }
+                if discounted:  # household prices count against the household's season quota
+                    catalog_services.household_price_take(
+                        buyer=buyer, reference=sub.number, quantities=discounted, today=today
+                    )
             SubOrderEvent.objects.bulk_create(
                 [
                     SubOrderEvent(sub_order=sub, to_status=Status.PLACED, actor=buyer, at=now)
@@ -560,6 +587,7 @@ def _release(sub: SubOrder) -> None:
         catalog_services.stock_return(quantities=in_stock)
     if preorders:
         catalog_services.stock_return(quantities=preorders, preorder=True)
+    catalog_services.household_price_release(reference=sub.number)
 
 
 def _refund(sub: SubOrder, *, amount: int, key: str, reason: str) -> None:

@@ -103,7 +103,13 @@ def cart_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
         return redirect("orders:cart")
     lines = selectors.cart_lines(cart=cart)
-    quote = services.quote(lines=lines, address=None, option="standard", today=timezone.localdate())
+    quote = services.quote(
+        lines=lines,
+        address=None,
+        option="standard",
+        today=timezone.localdate(),
+        buyer=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+    )
     return render(request, "orders/cart.html", {"quote": quote, "lines": lines})
 
 
@@ -145,7 +151,14 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
         },
     )
     today = timezone.localdate()
-    quote = services.quote(lines=lines, address=None, option="standard", today=today)
+    buyer = request.user
+    quote = services.quote(
+        lines=lines,
+        address=None,
+        option="standard",
+        today=today,
+        buyer=buyer,  # type: ignore[arg-type]
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         address = _address(data)
@@ -156,6 +169,7 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
                     address=services.address_check(address),
                     option=data["delivery_option"],
                     today=today,
+                    buyer=buyer,  # type: ignore[arg-type]
                 )
             except ApplicationError as error:
                 form_error(form, error)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nongsan.households.models import Household
-from nongsan.orgs.models import Marketplace
+from nongsan.orgs.models import Marketplace, PostOffice
 
 
 class Method(models.TextChoices):
@@ -136,6 +136,15 @@ class PaymentAccount(models.Model):
     provider = models.CharField(_("ngân hàng / ví"), max_length=30, blank=True)
     number = models.CharField(_("số tài khoản / số ví"), max_length=30, blank=True)
     holder_name = models.CharField(_("tên chủ tài khoản"), max_length=150, blank=True)
+    # For cash at the post office: the commune post office where the household collects.
+    post_office = models.ForeignKey(
+        PostOffice,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("bưu điện nhận tiền"),
+    )
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -230,3 +239,58 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.kind} {self.amount}"
+
+
+class PostOfficeStaff(models.Model):
+    """A clerk of a commune post office (a field agent working there): hands payouts over in
+    cash, and may register households, record training and take loan applications."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="post_office_staff",
+        verbose_name=_("nhân viên"),
+    )
+    post_office = models.ForeignKey(
+        PostOffice, on_delete=models.PROTECT, related_name="+", verbose_name=_("bưu điện")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["post_office", "user"]
+        verbose_name = _("nhân viên bưu điện xã")
+        verbose_name_plural = _("nhân viên bưu điện xã")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.post_office_id}"
+
+
+class CashHandover(models.Model):
+    """A payout handed over in cash at the post office, after the clerk checked the head of
+    household's CCCD; its receipt is printed for the household."""
+
+    payout = models.OneToOneField(
+        Payout, on_delete=models.PROTECT, related_name="cash_handover", verbose_name=_("khoản chi")
+    )
+    post_office = models.ForeignKey(
+        PostOffice, on_delete=models.PROTECT, related_name="+", verbose_name=_("bưu điện")
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người chi"),
+    )
+    receipt_number = models.CharField(_("số biên nhận"), max_length=40, unique=True)
+    recipient_name = models.CharField(_("người nhận"), max_length=150)
+    cccd_masked = models.CharField(_("CCCD đã kiểm tra"), max_length=12)
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    handed_at = models.DateTimeField(_("chi lúc"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-handed_at", "-pk"]
+        verbose_name = _("chi trả tiền mặt tại bưu điện")
+        verbose_name_plural = _("chi trả tiền mặt tại bưu điện")
+
+    def __str__(self) -> str:
+        return self.receipt_number

@@ -4,19 +4,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from nongsan.accounts.models import Role
+from nongsan.core.text import fold
 from nongsan.households import selectors as households_selectors
 from nongsan.households.models import Household
+from nongsan.orgs.models import PostOffice
 from nongsan.payments import vietqr
 from nongsan.payments.models import (
+    CashHandover,
     LedgerEntry,
     Payment,
     PaymentAccount,
     Payout,
     PayoutBatch,
+    PostOfficeStaff,
     Refund,
 )
 
@@ -159,3 +163,84 @@ def payout_get_for(*, actor: Any, payout_id: int) -> Payout:
 
 def payout_entries(*, payout: Payout) -> QuerySet[LedgerEntry]:
     return payout.entries.select_related("marketplace").order_by("created_at", "pk")
+
+
+# --- Cash at the commune post office ------------------------------------------------------------
+
+
+def post_office_near(*, household: Household) -> PostOffice | None:
+    """The post office where a household collects cash by default: one in its commune."""
+    return (
+        PostOffice.objects.filter(commune_id=household.commune_id, is_active=True)
+        .order_by("code")
+        .first()
+    )
+
+
+def post_offices_for(*, household: Household) -> QuerySet[PostOffice]:
+    """Post offices a household may choose: those of its province."""
+    return PostOffice.objects.filter(
+        commune__province_id=household.commune.province_id, is_active=True
+    ).select_related("commune")
+
+
+def clerk_post_office(*, actor: Any) -> PostOffice | None:
+    """The post office a field agent works at as a clerk, or None."""
+    if not getattr(actor, "is_authenticated", False) or actor.role != Role.FIELD_AGENT:
+        return None
+    staff = (
+        PostOfficeStaff.objects.filter(user=actor, post_office__is_active=True)
+        .select_related("post_office__commune")
+        .first()
+    )
+    return staff.post_office if staff is not None else None
+
+
+def cash_payouts_waiting(*, post_office: PostOffice, query: str = "") -> QuerySet[Payout]:
+    """Payouts to be collected in cash at this post office, oldest first."""
+    payouts = Payout.objects.filter(
+        Q(account__post_office=post_office)
+        | Q(account__post_office__isnull=True, household__commune_id=post_office.commune_id),
+        account__kind=PaymentAccount.Kind.POST_OFFICE,
+        cash_handover__isnull=True,
+    ).select_related("household__commune")
+    for word in fold(query).split():
+        payouts = payouts.filter(household__head_name_key__contains=word)
+    return payouts.order_by("created_at", "pk")
+
+
+def collects_at(*, account: PaymentAccount, household: Household, post_office: PostOffice) -> bool:
+    """Whether a household paid in cash collects at this post office: the one it chose, or,
+    when it chose none, any in its commune."""
+    if account.post_office_id is not None:
+        return account.post_office_id == post_office.pk
+    return household.commune_id == post_office.commune_id
+
+
+def cash_handovers_at(*, post_office: PostOffice, limit: int = 50) -> QuerySet[CashHandover]:
+    return (
+        CashHandover.objects.filter(post_office=post_office)
+        .select_related("payout__household", "clerk")
+        .order_by("-handed_at", "-pk")[:limit]
+    )
+
+
+def cash_handover_get_for(*, actor: Any, handover_id: int) -> CashHandover:
+    """A receipt: for the post office's clerks, the household itself, and money staff."""
+    found = (
+        CashHandover.objects.select_related(
+            "payout__household__commune__province", "post_office__commune", "clerk"
+        )
+        .filter(pk=handover_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("Không tìm thấy biên nhận.")
+    clerk_at = clerk_post_office(actor=actor)
+    if (
+        is_staff_for_money(actor=actor)
+        or (clerk_at is not None and clerk_at.pk == found.post_office_id)
+        or (getattr(actor, "pk", None) and found.payout.household.user_id == actor.pk)
+    ):
+        return found
+    raise Http404("Không tìm thấy biên nhận.")

@@ -23,12 +23,14 @@ from django.utils import timezone
 from nongsan.accounts.models import Role, User
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold
+from nongsan.core.validators import mask_cccd, parse_cccd
 from nongsan.households import selectors as households_selectors
 from nongsan.households import services as households_services
 from nongsan.households.models import Household, Milestone
-from nongsan.orgs.models import Marketplace
-from nongsan.payments import providers, vietqr
+from nongsan.orgs.models import Marketplace, PostOffice
+from nongsan.payments import providers, selectors, vietqr
 from nongsan.payments.models import (
+    CashHandover,
     LedgerEntry,
     Method,
     Notification,
@@ -36,6 +38,7 @@ from nongsan.payments.models import (
     PaymentAccount,
     Payout,
     PayoutBatch,
+    PostOfficeStaff,
     Refund,
 )
 
@@ -370,9 +373,11 @@ def payment_account_link(
     provider: str = "",
     number: str = "",
     holder_name: str = "",
+    post_office: PostOffice | None = None,
 ) -> PaymentAccount:
     """Link where a household receives its money (replacing the one before) and record the
-    household's e-payment account milestone. The holder must be the head of household."""
+    household's e-payment account milestone. The holder must be the head of household; cash is
+    collected at a post office (by default the one in the household's commune)."""
     if not (household.user_id == actor.pk or _serves(actor=actor, household=household)):
         raise ApplicationError("Bạn không có quyền với hộ này.", code="forbidden")
     if kind not in PaymentAccount.Kind.values:
@@ -391,6 +396,10 @@ def payment_account_link(
             raise ApplicationError("Số ví là số điện thoại 10 chữ số.", field="number")
     else:
         provider, number, holder_name = "", "", household.head_name
+        # None: the post office of the household's commune, whenever it opens one.
+        post_office = post_office or selectors.post_office_near(household=household)
+        if post_office is not None and not post_office.is_active:
+            raise ApplicationError("Bưu điện này đã ngừng hoạt động.", field="post_office")
     if not _names_match(holder_name, household.head_name):
         raise ApplicationError(
             f"Tên chủ tài khoản phải là chủ hộ ({household.head_name}).", field="holder_name"
@@ -402,6 +411,7 @@ def payment_account_link(
         provider=provider,
         number=number,
         holder_name=holder_name.upper() if kind != PaymentAccount.Kind.POST_OFFICE else "",
+        post_office=post_office if kind == PaymentAccount.Kind.POST_OFFICE else None,
         created_by=actor,
     )
     if kind != PaymentAccount.Kind.POST_OFFICE:
@@ -506,3 +516,78 @@ def payout_batch_run(
     PayoutBatch.objects.filter(pk=batch.pk).update(total=F("total") + total, payout_count=count)
     batch.refresh_from_db()
     return batch
+
+
+# --- Cash at the commune post office ------------------------------------------------------------
+
+
+@transaction.atomic
+def post_office_staff_assign(
+    *, actor: User, user: User, post_office: PostOffice
+) -> PostOfficeStaff:
+    """Make a field agent a clerk of a post office; the post office's commune joins the communes
+    the agent serves (registration and training there)."""
+    if not (actor.is_superuser or actor.role == Role.MINISTRY_OFFICIAL) and not (
+        actor.role == Role.PROVINCE_OFFICIAL
+        and actor.province_id == post_office.commune.province_id
+    ):
+        raise ApplicationError("Bạn không có quyền phân công nhân viên bưu điện.", code="forbidden")
+    if user.role != Role.FIELD_AGENT:
+        raise ApplicationError(
+            "Nhân viên bưu điện xã phải có vai trò cán bộ hỗ trợ cơ sở.", field="user"
+        )
+    staff, _created = PostOfficeStaff.objects.update_or_create(
+        user=user, defaults={"post_office": post_office}
+    )
+    if user.province_id is None or user.province_id == post_office.commune.province_id:
+        user.communes.add(post_office.commune)
+    return staff
+
+
+def _receipt_number(*, post_office: PostOffice, payout: Payout) -> str:
+    return f"BN-{post_office.code}-{payout.pk:08d}"
+
+
+@transaction.atomic
+def cash_handover_record(
+    *, clerk: User, payout: Payout, cccd: object, now: dt.datetime | None = None
+) -> CashHandover:
+    """The clerk hands a payout over in cash, after checking the CCCD the recipient shows
+    against the head of household's. Recording it again returns the first record."""
+    post_office = selectors.clerk_post_office(actor=clerk)
+    locked = (
+        Payout.objects.select_for_update(of=("self",))
+        .select_related("account", "household")
+        .get(pk=payout.pk)
+    )
+    account = locked.account
+    if (
+        post_office is None
+        or account is None
+        or account.kind != PaymentAccount.Kind.POST_OFFICE
+        or not selectors.collects_at(
+            account=account, household=locked.household, post_office=post_office
+        )
+    ):
+        raise ApplicationError(
+            "Khoản chi này không nhận tiền mặt tại bưu điện của bạn.", code="forbidden"
+        )
+    done = CashHandover.objects.filter(payout=locked).first()
+    if done is not None:
+        return done
+    presented = parse_cccd(cccd, field="cccd").number
+    if not hmac.compare_digest(presented, locked.household.head_cccd):
+        raise ApplicationError(
+            "Số CCCD không khớp với chủ hộ. Chỉ chi tiền cho chủ hộ có CCCD đúng với hồ sơ.",
+            field="cccd",
+        )
+    return CashHandover.objects.create(
+        payout=locked,
+        post_office=post_office,
+        clerk=clerk,
+        receipt_number=_receipt_number(post_office=post_office, payout=locked),
+        recipient_name=locked.household.head_name,
+        cccd_masked=mask_cccd(presented),
+        amount=locked.amount,
+        handed_at=now or timezone.now(),
+    )

@@ -12,4 +12,7 @@ urlpatterns = [
     path("chi-tra/dot/<int:batch_id>/", views.batch_view, name="batch"),
     path("chi-tra/sao-ke/<int:payout_id>/", views.payout_statement_view, name="statement"),
     path("chi-tra/hoan-tien/<int:refund_id>/", views.refund_done_view, name="refund_done"),
+    path("buu-dien/", views.post_office_view, name="post_office"),
+    path("buu-dien/chi-tra/<int:payout_id>/", views.cash_handover_view, name="cash_handover"),
+    path("buu-dien/bien-nhan/<int:handover_id>/", views.receipt_view, name="receipt"),
 ]

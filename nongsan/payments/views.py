@@ -1,5 +1,7 @@
 """Money pages: where a household receives its money and its statement; payouts for staff."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nongsan.core.errors import ApplicationError
-from nongsan.core.forms import add_application_error
+from nongsan.core.forms import add_application_error, form_error
 from nongsan.payments import selectors, services
-from nongsan.payments.forms import PaymentAccountForm, PayoutRunForm
+from nongsan.payments.forms import CashHandoverForm, PaymentAccountForm, PayoutRunForm
 from nongsan.payments.models import PayoutBatch, Refund
 
 
@@ -29,7 +31,9 @@ def account_view(request: HttpRequest, household_id: int) -> HttpResponse:
     household = selectors.household_get_for_money(actor=request.user, household_id=household_id)
     current = selectors.active_account(household=household)
     form = PaymentAccountForm(
-        request.POST or None, initial={"kind": "bank", "holder_name": household.head_name}
+        request.POST or None,
+        initial={"kind": "bank", "holder_name": household.head_name},
+        post_offices=selectors.post_offices_for(household=household),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,3 +129,63 @@ def payout_statement_view(request: HttpRequest, payout_id: int) -> HttpResponse:
         "payments/statement.html",
         {"payout": payout, "entries": selectors.payout_entries(payout=payout)},
     )
+
+
+# --- Cash at the commune post office ------------------------------------------------------------
+
+
+def _clerk_post_office(request: HttpRequest) -> Any:
+    post_office = selectors.clerk_post_office(actor=request.user)
+    if post_office is None:
+        raise PermissionDenied(_("Trang này dành cho nhân viên bưu điện văn hóa xã."))
+    return post_office
+
+
+@login_required
+def post_office_view(request: HttpRequest) -> HttpResponse:
+    """The clerk's counter: payouts waiting to be collected in cash, and the latest hand-overs."""
+    post_office = _clerk_post_office(request)
+    query = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "payments/post_office.html",
+        {
+            "post_office": post_office,
+            "query": query,
+            "waiting": selectors.cash_payouts_waiting(post_office=post_office, query=query)[:100],
+            "done": selectors.cash_handovers_at(post_office=post_office),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cash_handover_view(request: HttpRequest, payout_id: int) -> HttpResponse:
+    post_office = _clerk_post_office(request)
+    payout = selectors.cash_payouts_waiting(post_office=post_office).filter(pk=payout_id).first()
+    if payout is None:
+        raise Http404(_("Không có khoản chờ chi này tại bưu điện của bạn."))
+    form = CashHandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = services.cash_handover_record(
+                clerk=request.user,  # type: ignore[arg-type]
+                payout=payout,
+                cccd=form.cleaned_data["cccd"],
+            )
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Đã chi trả. Hãy in biên nhận cho hộ."))
+            return redirect("payments:receipt", handover_id=handover.pk)
+    return render(
+        request,
+        "payments/cash_handover.html",
+        {"form": form, "payout": payout, "post_office": post_office},
+    )
+
+
+@login_required
+def receipt_view(request: HttpRequest, handover_id: int) -> HttpResponse:
+    handover = selectors.cash_handover_get_for(actor=request.user, handover_id=handover_id)
+    return render(request, "payments/receipt.html", {"handover": handover})

@@ -19,6 +19,8 @@ from nongsan.geo.models import Commune, Province
 from nongsan.households import demo as households_demo
 from nongsan.households import services as households_services
 from nongsan.households.models import Household, ProduceKind
+from nongsan.info import demo as info_demo
+from nongsan.lending import demo as lending_demo
 from nongsan.orders import demo as orders_demo
 from nongsan.orgs.models import Carrier, Marketplace
 from nongsan.shipping import demo as shipping_demo
@@ -305,9 +307,13 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
         extra_buyers=list(User.objects.filter(phone="+84912000005")),
     )
     delivered = shipping_demo.shipping_demo_seed(rng=rng)
+    informed = info_demo.info_demo_seed(rng=rng)
+    lent = lending_demo.lending_demo_seed(rng=rng)
     return {
         **bought,
         **delivered,
+        **informed,
+        **lent,
         **{f"catalog_{key}": value for key, value in shops.items()},
         "accounts": len(users),
         "buyer_and_household_accounts_created": created,

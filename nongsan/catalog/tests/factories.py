@@ -104,3 +104,44 @@ def _seller_of(shop: Shop) -> User:
     if shop.cooperative_id:
         return shop.cooperative.manager
     return shop.supplier
+
+
+def input_shop(**fields: Any) -> Shop:
+    """An input supplier's shop in Đắk Lắk."""
+    supplier = account_factories.user(Role.INPUT_SUPPLIER, full_name="Bùi Đức Long")
+    fields.setdefault("commune", account_factories.commune("Đắk Lắk", 0))
+    return services.shop_open(
+        actor=supplier,
+        marketplace=fields.pop("marketplace", None) or account_factories.marketplace(),
+        name=fields.pop("name", "Vật tư Long"),
+        **fields,
+    )
+
+
+def fertiliser(shop: Shop | None = None, **offer: Any) -> Product:
+    """NPK fertiliser in 25 kg bags, 520.000 ₫, 450.000 ₫ for households (5 bags a season)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    shop = shop or input_shop()
+    made = product(
+        shop=shop,
+        actor=shop.supplier,
+        name="Phân bón NPK 16-16-8",
+        price=520_000,
+        unit=Product.Unit.BAG,
+        unit_weight_kg=Decimal(25),
+        stock="40",
+        registration_number="QĐ 1234/QĐ-BVTV-PB",
+    )
+    today = timezone.localdate()
+    values: dict[str, Any] = {
+        "price": 450_000,
+        "quota": "5",
+        "season_start": today - dt.timedelta(days=10),
+        "season_end": today + dt.timedelta(days=80),
+    }
+    values.update(offer)
+    services.household_price_set(actor=shop.supplier, product=made, **values)
+    return made

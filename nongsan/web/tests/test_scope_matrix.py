@@ -8,6 +8,7 @@ from nongsan.accounts.models import Role
 from nongsan.accounts.tests import factories as account_factories
 from nongsan.geo.models import Province
 from nongsan.households.tests import factories as household_factories
+from nongsan.lending import services as lending_services
 from nongsan.orders import services as orders_services
 from nongsan.orders.tests import factories as order_factories
 from nongsan.shipping import services as shipping_services
@@ -56,6 +57,18 @@ MATRIX: dict[str, dict[str, int]] = {
     "household_money": {"visitor": LOGIN, "household": OK, "field_agent": OK},
     "card_print": {"visitor": LOGIN, "carrier_staff": OK, "province_official": OK},
     "card_check": {role: OK for role in ROLES},
+    "info_feed": {"visitor": LOGIN, "household": OK},
+    "info_editor": {"visitor": LOGIN, "operator": OK, "other_operator": OK},
+    "price_board": {role: OK for role in ROLES},
+    "loans": {
+        "visitor": LOGIN,
+        "household": OK,
+        "field_agent": OK,
+        "province_official": OK,
+        "other_province_official": OK,
+    },
+    "loan": {"visitor": LOGIN, "household": OK, "field_agent": OK, "province_official": OK},
+    "post_office": {"visitor": LOGIN},
 }
 # What a role gets on a page the matrix does not name it for.
 DEFAULTS = {
@@ -72,6 +85,11 @@ DEFAULTS = {
     "shipment": HIDDEN,
     "household_money": HIDDEN,
     "card_print": HIDDEN,
+    "info_feed": FORBIDDEN,
+    "info_editor": FORBIDDEN,
+    "loans": FORBIDDEN,
+    "loan": HIDDEN,
+    "post_office": FORBIDDEN,
 }
 
 
@@ -97,6 +115,14 @@ def world(settings, tmp_path):
         valid_to=shipment.created_at.date(),
         province=lang_son,
         authority="Sở GTVT Lạng Sơn",
+    )
+    loan = lending_services.loan_apply(
+        actor=orders_services.seller_user(shop),
+        household=shop.household,
+        amount=20_000_000,
+        term_months=12,
+        purpose="Mua phân bón cho vườn na",
+        consent=True,
     )
     users = {
         "visitor": None,
@@ -132,6 +158,12 @@ def world(settings, tmp_path):
         "household_money": reverse("payments:account", args=[shop.household_id]),
         "card_print": reverse("shipping:card_print", args=[card.code]),
         "card_check": reverse("shipping:card_check", args=[card.code]),
+        "info_feed": reverse("info:feed"),
+        "info_editor": reverse("info:editor_list"),
+        "price_board": reverse("info:board"),
+        "loans": reverse("lending:home"),
+        "loan": reverse("lending:detail", args=[loan.pk]),
+        "post_office": reverse("payments:post_office"),
     }
     return users, pages
 
