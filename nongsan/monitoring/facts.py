@@ -21,12 +21,19 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 
-from nongsan.catalog.models import Category, Product, ProductStatusChange
+from nongsan.catalog.models import Category, HouseholdPrice, Product, ProductStatusChange
 from nongsan.core.timeutils import VN_TZ, to_local
-from nongsan.geo.models import Commune
+from nongsan.geo.models import Commune, Province
 from nongsan.households.models import Milestone
+from nongsan.info.models import Bulletin, BulletinUpdate
 from nongsan.monitoring.indicators import BY_MILESTONE_KIND
-from nongsan.monitoring.models import DailyFact, FoldState, MarketReached, RunningTotal
+from nongsan.monitoring.models import (
+    BulletinReach,
+    DailyFact,
+    FoldState,
+    MarketReached,
+    RunningTotal,
+)
 from nongsan.orders.models import SubOrder, SubOrderEvent
 
 MILESTONE_SOURCE = "households.milestone"
@@ -40,6 +47,15 @@ PUBLICATION_SOURCE = "catalog.publication"
 PRODUCTS_LISTED = "II.1"
 INPUTS_LISTED = "III.3"
 PUBLICATION_INDICATORS = (PRODUCTS_LISTED, INPUTS_LISTED)
+INFO_SOURCE = "info.update"
+INFO_ITEMS = "III.1"  # bulletins published (distinct over BulletinReach rows)
+INFO_UPDATES = "III.2"  # publications and corrections
+INFO_CODES = (INFO_ITEMS, INFO_UPDATES)
+
+HOUSEHOLD_PRICE_SOURCE = "catalog.household_price"
+DISCOUNTED_INPUTS = "III.5"
+HOUSEHOLD_PRICE_INDICATORS = (DISCOUNTED_INPUTS,)
+
 KINDS: tuple[str, ...] = tuple(str(kind) for kind in BY_MILESTONE_KIND)
 INDICATOR_OF_KIND: dict[str, str] = {str(k): ind.code for k, ind in BY_MILESTONE_KIND.items()}
 # Keys a rebuild looks back over for transactions still open when it read the milestones.
@@ -579,3 +595,134 @@ def _totals_rebuild(*, indicators: Iterable[str]) -> None:
             RunningTotal.objects.bulk_create(rows)
             rows = []
     RunningTotal.objects.bulk_create(rows)
+
+
+# Bulletins (III.1, III.2) ----------------------------------------------------------------------
+
+
+def _reach_rows(updates: Iterable[tuple[int, str, int, dt.datetime]]) -> list[BulletinReach]:
+    """A row per (update, province reached): nationwide bulletins reach every province, the
+    others the provinces they name and those of the communes they name."""
+    updates = list(updates)
+    bulletin_ids = {bulletin_id for _pk, _kind, bulletin_id, _at in updates}
+    nationwide = set(
+        Bulletin.objects.filter(pk__in=bulletin_ids, is_nationwide=True).values_list(
+            "pk", flat=True
+        )
+    )
+    reached: dict[int, set[int]] = defaultdict(set)
+    for bulletin_id, province_id in Bulletin.provinces.through.objects.filter(
+        bulletin_id__in=bulletin_ids
+    ).values_list("bulletin_id", "province_id"):
+        reached[bulletin_id].add(province_id)
+    for bulletin_id, province_id in Bulletin.communes.through.objects.filter(
+        bulletin_id__in=bulletin_ids
+    ).values_list("bulletin_id", "commune__province_id"):
+        reached[bulletin_id].add(province_id)
+    every_province = list(Province.objects.values_list("pk", flat=True)) if nationwide else []
+    rows = []
+    for pk, kind, bulletin_id, at in updates:
+        provinces = every_province if bulletin_id in nationwide else sorted(reached[bulletin_id])
+        rows += [
+            BulletinReach(
+                update_pk=pk,
+                bulletin_pk=bulletin_id,
+                is_publication=kind == BulletinUpdate.Kind.PUBLISHED,
+                province_id=province_id,
+                day=to_local(at).date(),
+            )
+            for province_id in provinces
+        ]
+    return rows
+
+
+def fold_bulletins_batch(
+    *, state: FoldState, batch_size: int, now: dt.datetime, stale: dict[TotalKey, dt.date]
+) -> tuple[int, int]:
+    """Fold the next batch of bulletin publications and corrections into the rows III.1 and
+    III.2 are counted from. Returns (updates read, rows written)."""
+    gaps, old_watermark, _old_gaps = _pending(state, now)
+    rows = list(
+        BulletinUpdate.objects.filter(Q(pk__gt=old_watermark) | Q(pk__in=sorted(gaps)))
+        .order_by("pk")
+        .values_list("pk", "kind", "bulletin_id", "at")[:batch_size]
+    )
+    if not rows:
+        state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
+        return 0, 0
+    _advance(state, read={row[0] for row in rows}, gaps=gaps, now=now)
+    made = BulletinReach.objects.bulk_create(_reach_rows(rows), ignore_conflicts=True)
+    return len(rows), len(made)
+
+
+def rebuild_bulletins(*, state: FoldState, now: dt.datetime) -> int:
+    BulletinReach.objects.all().delete()
+    top = BulletinUpdate.objects.aggregate(top=Max("pk"))["top"] or 0
+    made = 0
+    updates = BulletinUpdate.objects.filter(pk__lte=top).order_by("pk")
+    batch: list[tuple[int, str, int, dt.datetime]] = []
+    for row in updates.values_list("pk", "kind", "bulletin_id", "at").iterator():
+        batch.append(row)
+        if len(batch) >= 2000:
+            made += len(BulletinReach.objects.bulk_create(_reach_rows(batch)))
+            batch = []
+    made += len(BulletinReach.objects.bulk_create(_reach_rows(batch)))
+    _set_watermark(state, model=BulletinUpdate, top=top, now=now)
+    return made
+
+
+# Household prices of inputs (III.5) ------------------------------------------------------------
+
+
+def _offer_deltas(
+    offers: Iterable[tuple[int, dt.datetime, dt.date, dt.date, int, int]],
+) -> Counter[FactKey]:
+    """An offer counts from the day it is both set and in season; one set for a season already
+    over was never on offer."""
+    deltas: Counter[FactKey] = Counter()
+    for _pk, created_at, season_start, season_end, commune_id, marketplace_id in offers:
+        day = max(to_local(created_at).date(), season_start)
+        if day > season_end:
+            continue
+        deltas[(DISCOUNTED_INPUTS, commune_id, marketplace_id, day)] += 1
+        deltas[(DISCOUNTED_INPUTS, commune_id, None, day)] += 1
+    return deltas
+
+
+OFFER_FIELDS = (
+    "pk",
+    "created_at",
+    "season_start",
+    "season_end",
+    "product__origin_commune_id",
+    "product__marketplace_id",
+)
+
+
+def fold_household_prices_batch(
+    *, state: FoldState, batch_size: int, now: dt.datetime, stale: dict[TotalKey, dt.date]
+) -> tuple[int, int]:
+    """Fold new household prices: an input counts once, on the day its supplier first offered
+    farm households a price of their own, in its commune of origin and on its marketplace."""
+    gaps, old_watermark, _old_gaps = _pending(state, now)
+    rows = list(
+        HouseholdPrice.objects.filter(Q(pk__gt=old_watermark) | Q(pk__in=sorted(gaps)))
+        .order_by("pk")
+        .values_list(*OFFER_FIELDS)[:batch_size]
+    )
+    if not rows:
+        state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
+        return 0, 0
+    _advance(state, read={row[0] for row in rows}, gaps=gaps, now=now)
+    return len(rows), apply_deltas(_offer_deltas(rows), stale=stale)
+
+
+def rebuild_household_prices(*, state: FoldState, now: dt.datetime) -> int:
+    DailyFact.objects.filter(indicator__in=HOUSEHOLD_PRICE_INDICATORS).delete()
+    RunningTotal.objects.filter(indicator__in=HOUSEHOLD_PRICE_INDICATORS).delete()
+    top = HouseholdPrice.objects.aggregate(top=Max("pk"))["top"] or 0
+    offers = HouseholdPrice.objects.filter(pk__lte=top).values_list(*OFFER_FIELDS)
+    made = _facts_create(_offer_deltas(offers.iterator()))
+    _totals_rebuild(indicators=HOUSEHOLD_PRICE_INDICATORS)
+    _set_watermark(state, model=HouseholdPrice, top=top, now=now)
+    return made

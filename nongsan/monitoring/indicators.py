@@ -44,11 +44,19 @@ class Indicator:
     in_weekly_template: bool = True  # Appendix 02 has no group III
     from_deliveries: bool = False  # computed from delivered sub-orders (orders and shipping)
     from_catalog: bool = False  # computed from products' first publication (catalog)
+    from_info: bool = False  # computed from bulletins' publications and corrections (info)
+    from_household_prices: bool = False  # computed from inputs' household prices (catalog)
 
     @property
     def is_computed(self) -> bool:
         """Whether the platform computes it today; otherwise it is entered by hand."""
-        return self.milestone_kind is not None or self.from_deliveries or self.from_catalog
+        return (
+            self.milestone_kind is not None
+            or self.from_deliveries
+            or self.from_catalog
+            or self.from_info
+            or self.from_household_prices
+        )
 
     @property
     def counts_households(self) -> bool:
@@ -158,8 +166,8 @@ INDICATORS: tuple[Indicator, ...] = (
             " các hộ SXNN"
         ),
         _("Bài viết/Tin nhắn/Thông báo"), Aggregation.COUNT,
-        _("Bản tin gửi đến hộ (ứng dụng thông tin)"),
-        in_weekly_template=False,
+        _("Bản tin đăng đến hộ, mỗi bản tin tính một lần (ứng dụng thông tin)"),
+        in_weekly_template=False, from_info=True,
     ),
     Indicator(
         "III.2", GROUP_III, 2,
@@ -168,8 +176,8 @@ INDICATORS: tuple[Indicator, ...] = (
             " đến các hộ SXNN"
         ),
         _("Lần/Tháng"), Aggregation.COUNT,
-        _("Số lần cập nhật bản tin (ứng dụng thông tin)"),
-        in_weekly_template=False,
+        _("Số lần đăng và cập nhật bản tin trong kỳ (ứng dụng thông tin)"),
+        in_weekly_template=False, from_info=True,
     ),
     Indicator(
         "III.3", GROUP_III, 3,
@@ -202,8 +210,8 @@ INDICATORS: tuple[Indicator, ...] = (
             " khi mua qua sàn TMĐT so với mua ngoài thị trường"
         ),
         _("Sản phẩm"), Aggregation.COUNT,
-        _("Vật tư đầu vào có ưu đãi riêng cho hộ (ứng dụng danh mục)"),
-        in_weekly_template=False,
+        _("Vật tư đầu vào có giá ưu đãi riêng cho hộ, tính từ ngày đặt giá (ứng dụng danh mục)"),
+        in_weekly_template=False, from_household_prices=True,
     ),
 )  # fmt: skip
 

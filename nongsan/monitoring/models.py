@@ -407,3 +407,27 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id} {self.province_id} -{self.hours_before}h"
+
+
+class BulletinReach(models.Model):
+    """A bulletin's publication or correction reaching a province on a local day (III.1, III.2).
+
+    A nationwide bulletin reaches every province: a province's figure counts what reached it,
+    the nation's counts each publication or correction once (distinct over these rows). The
+    bulletin and its update are named by key only: these rows are derived and rebuilt.
+    """
+
+    update_pk = models.BigIntegerField()
+    bulletin_pk = models.BigIntegerField()
+    is_publication = models.BooleanField()
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["update_pk", "province"], name="bulletinreach_once"),
+        ]
+        indexes = [models.Index(fields=["day"], name="bulletinreach_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.province_id} update {self.update_pk}"

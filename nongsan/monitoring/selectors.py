@@ -24,6 +24,7 @@ from nongsan.geo.models import Commune, Continent, Country, Province, Region
 from nongsan.monitoring import facts, maps
 from nongsan.monitoring.indicators import BY_CODE, GROUPS, INDICATORS, Group, Indicator
 from nongsan.monitoring.models import (
+    BulletinReach,
     DailyFact,
     IndicatorTarget,
     ManualFigure,
@@ -45,6 +46,11 @@ ONE_DAY = dt.timedelta(days=1)
 PACE_WEEKS = 4  # the recent pace a target's outlook is judged by
 REPORT_ROLES = frozenset({Role.MINISTRY_OFFICIAL, Role.PROVINCE_OFFICIAL})
 COMPUTED: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.is_computed)
+MARKET_CODES = {"II.6": False, "II.7": True}  # indicator -> abroad
+# figures kept as running totals (the others are distinct sets, counted from their own rows)
+FROM_TOTALS: tuple[Indicator, ...] = tuple(
+    i for i in COMPUTED if i.code not in MARKET_CODES and i.code not in facts.INFO_CODES
+)
 
 
 class UnitKind(enum.StrEnum):
@@ -152,7 +158,7 @@ def cumulative_at(
     day: dt.date,
     province_ids: Sequence[int] | None,
     marketplace: Marketplace | None,
-    indicators: Iterable[Indicator] = COMPUTED,
+    indicators: Iterable[Indicator] = FROM_TOTALS,
 ) -> dict[str, int]:
     """Each indicator's cumulative figure through `day` over the provinces (None: all of them)."""
     codes = [indicator.code for indicator in indicators]
@@ -355,8 +361,6 @@ def _tonnes_row(
 
 # Markets reached (II.6, II.7) -----------------------------------------------------------------
 
-MARKET_CODES = {"II.6": False, "II.7": True}  # indicator -> abroad
-
 
 def markets_reached(
     *,
@@ -445,6 +449,56 @@ def _market_row(
     )
 
 
+# Information for households (III.1, III.2) ----------------------------------------------------
+
+
+def bulletins_reached(
+    *,
+    province_ids: Sequence[int] | None,
+    until: dt.date,
+    since: dt.date | None = None,
+    publications: bool,
+) -> int:
+    """Distinct bulletins published (III.1), or distinct publications and corrections (III.2),
+    that reached the provinces (None: anywhere) between the days."""
+    rows = BulletinReach.objects.filter(day__lte=until)
+    if since is not None:
+        rows = rows.filter(day__gte=since)
+    if province_ids is not None:
+        rows = rows.filter(province_id__in=province_ids)
+    if publications:
+        return rows.filter(is_publication=True).values("bulletin_pk").distinct().count()
+    return rows.values("update_pk").distinct().count()
+
+
+def _info_row(
+    indicator: Indicator,
+    *,
+    province_ids: Sequence[int] | None,
+    period: Period,
+    previous: Period,
+    target: int | None,
+) -> ReportRow:
+    publications = indicator.code == facts.INFO_ITEMS
+
+    def count(since: dt.date | None, until: dt.date) -> int:
+        return bulletins_reached(
+            province_ids=province_ids, since=since, until=until, publications=publications
+        )
+
+    value, prior = count(period.start, period.end), count(previous.start, previous.end)
+    cumulative = count(None, period.end)
+    return ReportRow(
+        indicator=indicator,
+        value=value,
+        previous=prior,
+        growth_pct=growth_pct(value=value, previous=prior),
+        cumulative=cumulative,
+        target=target,
+        completion_pct=completion_pct(cumulative=cumulative, target=target),
+    )
+
+
 def report_build(*, unit: Unit, period: Period, marketplace: Marketplace | None = None) -> Report:
     """The Appendix 02/03 figures of a unit for a period, from running totals.
 
@@ -497,6 +551,17 @@ def report_build(*, unit: Unit, period: Period, marketplace: Marketplace | None 
                         province_ids=province_ids,
                         marketplace=marketplace,
                         marketplaces=marketplaces,
+                        period=period,
+                        previous=previous,
+                        target=target,
+                    )
+                )
+                continue
+            if code in facts.INFO_CODES:
+                rows.append(
+                    _info_row(
+                        indicator,
+                        province_ids=province_ids,
                         period=period,
                         previous=previous,
                         target=target,
@@ -895,7 +960,7 @@ def submission_remark(submission: Submission) -> str:
 # Dashboards -----------------------------------------------------------------------------------
 
 # what a dashboard can map and rank: figures kept as running totals per province
-MAPPABLE: tuple[Indicator, ...] = tuple(i for i in COMPUTED if i.code not in MARKET_CODES)
+MAPPABLE: tuple[Indicator, ...] = FROM_TOTALS
 TREND_WEEKS = 12
 
 

@@ -306,18 +306,20 @@ def baselines_import(*, actor: User, file: IO[bytes], year: int, source: str = "
 def facts_fold(
     *, batch_size: int | None = None, now: dt.datetime | None = None
 ) -> facts.FoldResult:
-    """Fold milestones, deliveries and publications recorded since the last fold into facts;
-    running it again changes nothing."""
+    """Fold milestones, deliveries, publications, bulletins and household prices recorded since
+    the last fold into facts; running it again changes nothing."""
     now = now or timezone.now()
     size = batch_size or facts.batch_size_default()
-    counts = {facts.MILESTONE_SOURCE: 0, facts.DELIVERY_SOURCE: 0, facts.PUBLICATION_SOURCE: 0}
     changed = 0
     stale: dict[facts.TotalKey, dt.date] = {}
     folders = {
         facts.MILESTONE_SOURCE: facts.fold_batch,
         facts.DELIVERY_SOURCE: facts.fold_deliveries_batch,
         facts.PUBLICATION_SOURCE: facts.fold_publications_batch,
+        facts.INFO_SOURCE: facts.fold_bulletins_batch,
+        facts.HOUSEHOLD_PRICE_SOURCE: facts.fold_household_prices_batch,
     }
+    counts = dict.fromkeys(folders, 0)
     with transaction.atomic():
         states = {}
         for source, fold in folders.items():
@@ -340,8 +342,8 @@ def facts_fold(
 
 
 def facts_rebuild(*, now: dt.datetime | None = None) -> facts.FoldResult:
-    """Throw the facts away and compute them again from every milestone, delivery and
-    publication."""
+    """Throw the facts away and compute them again from every milestone, delivery,
+    publication, bulletin update and household price."""
     now = now or timezone.now()
     with transaction.atomic():
         state = facts.locked_state(facts.MILESTONE_SOURCE)
@@ -352,10 +354,15 @@ def facts_rebuild(*, now: dt.datetime | None = None) -> facts.FoldResult:
         made += facts.rebuild_deliveries(state=deliveries, now=now)
         deliveries.folded_at = now
         deliveries.save()
-        publications = facts.locked_state(facts.PUBLICATION_SOURCE)
-        made += facts.rebuild_publications(state=publications, now=now)
-        publications.folded_at = now
-        publications.save()
+        for source, rebuild in (
+            (facts.PUBLICATION_SOURCE, facts.rebuild_publications),
+            (facts.INFO_SOURCE, facts.rebuild_bulletins),
+            (facts.HOUSEHOLD_PRICE_SOURCE, facts.rebuild_household_prices),
+        ):
+            other = facts.locked_state(source)
+            made += rebuild(state=other, now=now)
+            other.folded_at = now
+            other.save()
     return facts.FoldResult(milestones=0, facts_changed=made, watermark=state.watermark)
 
 

@@ -23,7 +23,7 @@ from nongsan.monitoring.tests.scenarios import local as at
 pytestmark = pytest.mark.django_db
 D = Decimal
 # an indicator whose source app does not exist yet: it is entered by hand
-MANUAL_ONLY = next(i.code for i in INDICATORS if not i.is_computed)
+MANUAL_ONLY = next((i.code for i in INDICATORS if not i.is_computed), None)
 
 
 @pytest.fixture
@@ -112,6 +112,7 @@ class TestManualFigures:
         shops = selectors.submission_report(draft).row("I.3")
         assert (shops.value, shops.cumulative) == (1 + (3 - 1), 2 + (5 - 2))
 
+    @pytest.mark.skipif(MANUAL_ONLY is None, reason="the platform computes every indicator")
     def test_an_indicator_the_platform_does_not_compute_takes_a_plain_figure(self, official, clock):
         code = MANUAL_ONLY
         clock(at(26, 9))
