@@ -80,7 +80,8 @@ class Group:
 def dot_map(
     *, dots: Sequence[Dot], groups: dict[int, Group], width: int = 360, radius: float = 1.6
 ) -> str:
-    """The SVG markup: dots grouped by colour, each group titled (hover or long-press)."""
+    """The SVG markup: one path per group (a province) drawing its dots in its colour, titled
+    (hover or long-press)."""
     if not dots:
         return ""
     lats = [d.latitude for d in dots]
@@ -91,23 +92,22 @@ def dot_map(
     margin = radius * 2
     scale = (width - 2 * margin) / span_x
     height = round(span_y * scale + 2 * margin)
+    west, north = min(lngs), max(lats)
     by_group: dict[int, list[str]] = {}
     for dot in dots:
-        x = margin + (dot.longitude - min(lngs)) * squash * scale
-        y = margin + (max(lats) - dot.latitude) * scale
-        by_group.setdefault(dot.group, []).append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}"/>'
-        )
+        x = margin + (dot.longitude - west) * squash * scale
+        y = margin + (north - dot.latitude) * scale
+        by_group.setdefault(dot.group, []).append(f"M{x:.0f} {y:.0f}h0")
+    # each dot is a zero-length stroke with round caps: about a third of the bytes of a <circle>
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" class="dot-map">'
     ]
-    for key, circles in by_group.items():
+    for key, moves in by_group.items():
         group = groups[key]
         parts.append(
-            f'<g fill="{group.colour}"><title>{escape(group.title)}</title>'
-            + "".join(circles)
-            + "</g>"
+            f'<path stroke="{group.colour}" stroke-width="{2 * radius}" stroke-linecap="round" '
+            f'd="{"".join(moves)}"><title>{escape(group.title)}</title></path>'
         )
     parts.append("</svg>")
     return "".join(parts)

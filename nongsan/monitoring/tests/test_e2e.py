@@ -12,6 +12,7 @@ from nongsan.accounts.tests import factories as account_factories
 from nongsan.core.timeutils import VN_TZ
 from nongsan.households.models import Milestone
 from nongsan.households.tests import factories as household_factories
+from nongsan.monitoring import services
 from nongsan.monitoring.periods import period_last_ended
 from nongsan.monitoring.tests.scenarios import record
 
@@ -73,7 +74,12 @@ def test_official_files_with_a_manual_figure_and_the_ministry_sees_it(
     when = dt.datetime.combine(week.start, dt.time(9), tzinfo=VN_TZ)
     record(household, Milestone.Kind.SHOP_OPENED, when, postmart)
     account_factories.user(Role.PROVINCE_OFFICIAL, phone="0912000078", full_name="Hà Thị Mai")
-    account_factories.user(Role.MINISTRY_OFFICIAL, phone="0912000079", full_name="Trần Văn Bộ")
+    minister = account_factories.user(
+        Role.MINISTRY_OFFICIAL, phone="0912000079", full_name="Trần Văn Bộ"
+    )
+    services.target_set(  # I.3: half of 4 farm households, 2: Lạng Sơn is half-way
+        actor=minister, province=commune.province, year=week.end.year, baseline_households=4
+    )
 
     page = phone_page
     _sign_in(page, live_server.url, "0912000078")
@@ -111,7 +117,9 @@ def test_official_files_with_a_manual_figure_and_the_ministry_sees_it(
     screenshot(desk, "monitoring-filing-board")
 
     desk.click("nav >> text=Tổng quan 1034")
-    assert desk.locator("svg.dot-map circle").count() == 3321
+    assert desk.locator("svg.dot-map path").count() == 34  # a province each, a dot per commune
+    assert desk.locator("svg.dot-map").bounding_box()["height"] > 400
+    assert "Tỉnh Lạng Sơn: 1 (50%)" in desk.inner_html("svg.dot-map")
     assert "Lạng Sơn" in desk.inner_text("main")
     assert "nộp muộn" in desk.inner_text("main") or "đúng hạn" in desk.inner_text("main")
     screenshot(desk, "monitoring-dashboard")
