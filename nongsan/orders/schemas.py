@@ -21,6 +21,8 @@ class CartLineOut(Schema):
     shop_id: int = Field(alias="product.shop_id")
     unit: str = Field(alias="product.unit")
     unit_price: int = Field(alias="product.price")
+    # A verified household's price for a production input, when it applies to this line.
+    household_price: int | None = None
     quantity: Decimal
 
 

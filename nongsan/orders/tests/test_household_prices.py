@@ -90,3 +90,22 @@ def test_the_cart_shows_the_household_price(client):
     client.post(reverse("orders:cart_add", args=[product.pk]), {"quantity": "2"})
     page = client.get(reverse("orders:cart")).content.decode()
     assert "giá ưu đãi cho hộ" in page and "900.000 ₫" in page
+
+
+def test_the_cart_api_gives_the_household_price(client):
+    from nongsan.accounts import services as accounts_services
+
+    product = catalog_factories.fertiliser()
+    farm = catalog_factories.household_with_account()
+    headers = {"X-API-Key": accounts_services.api_key_create(user=farm.user, name="giỏ")[1]}
+    added = client.post(
+        "/api/orders/cart/items",
+        data={"product_id": product.pk, "quantity": "2"},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    assert added["goods_total"] == 900_000
+    assert (added["lines"][0]["unit_price"], added["lines"][0]["household_price"]) == (
+        520_000,
+        450_000,
+    )

@@ -177,3 +177,29 @@ def test_the_post_office_api(client, clerk, payout):
         client.get(f"/api/post-office/receipts/{done.json()['id']}", headers=other).status_code
         == 404
     )
+
+
+def test_a_clerk_registers_households_of_its_post_office_commune(clerk, post_office):
+    """Clerks work like field agents where their post office is."""
+    from nongsan.households import services as households_services
+
+    household = households_services.household_register(
+        actor=clerk,
+        head_name="Y Moan Êban",
+        head_cccd=household_factories.cccd(province_code="066"),
+        head_gender="male",
+        commune=post_office.commune,
+        consent=True,
+    )
+    assert household.registered_by == clerk
+    elsewhere = account_factories.commune("Lạng Sơn")
+    with pytest.raises(ApplicationError) as refused:
+        households_services.household_register(
+            actor=clerk,
+            head_name="Hoàng Văn Tú",
+            head_cccd=household_factories.cccd(),
+            head_gender="male",
+            commune=elsewhere,
+            consent=True,
+        )
+    assert refused.value.code == "forbidden"
