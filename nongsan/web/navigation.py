@@ -1,5 +1,6 @@
 """The menu each role sees: the first places a person of that role goes."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from nongsan.accounts.models import Role
+from nongsan.payments import selectors as payment_selectors
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class NavItem:
     roles: frozenset[str] | None = None  # None: everyone signed in
     staff_only: bool = False
     public: bool = False  # shown to visitors who are not signed in
+    when: Callable[[object], bool] | None = None  # a further condition on the user
 
     @property
     def url(self) -> str:
@@ -63,6 +66,12 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Vay vốn"), "lending:home", roles=AREA_STAFF | {Role.HOUSEHOLD}),
     NavItem(_("Hộ sản xuất"), "households:list", roles=AREA_STAFF),
     NavItem(_("Đăng ký hộ"), "households:register", roles=frozenset({Role.FIELD_AGENT})),
+    NavItem(
+        _("Quầy bưu điện"),
+        "payments:post_office",
+        roles=frozenset({Role.FIELD_AGENT}),
+        when=lambda user: payment_selectors.clerk_post_office(actor=user) is not None,
+    ),
     NavItem(_("Nhập danh sách"), "households:import_upload", roles=AREA_STAFF),
     NavItem(_("Tập huấn"), "training:session_list", roles=AREA_STAFF),
     NavItem(_("Tập huấn của hộ"), "training:mine", roles=frozenset({Role.HOUSEHOLD})),
@@ -89,4 +98,5 @@ def items_for(user: object) -> list[NavItem]:
         for item in ITEMS
         if (item.roles is None or role in item.roles)
         and (not item.staff_only or getattr(user, "is_staff", False))
+        and (item.when is None or item.when(user))
     ]

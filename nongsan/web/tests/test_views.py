@@ -8,6 +8,7 @@ from nongsan.accounts.models import Role
 from nongsan.accounts.tests import factories
 from nongsan.catalog.models import Product
 from nongsan.catalog.tests import factories as catalog_factories
+from nongsan.payments import services as payment_services
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +79,18 @@ def test_home_shows_produce_in_season_now_and_a_search_box(client, units_loaded)
     assert "Vải thiều Lục Ngạn" in html
     assert "Nhãn lồng bị ẩn" not in html
     assert "Gạo ST25 quanh năm" not in html  # all year round is not "in season"
+
+
+def test_only_post_office_clerks_see_the_counter_in_the_menu(client):
+    office = factories.post_office()
+    clerk = factories.user(Role.FIELD_AGENT, communes=[office.commune])
+    payment_services.post_office_staff_assign(
+        actor=factories.user(Role.MINISTRY_OFFICIAL), user=clerk, post_office=office
+    )
+    other_agent = factories.user(Role.FIELD_AGENT, communes=[office.commune])
+    counter = reverse("payments:post_office")
+
+    client.force_login(clerk)
+    assert f'href="{counter}"' in client.get(reverse("web:home")).content.decode()
+    client.force_login(other_agent)
+    assert f'href="{counter}"' not in client.get(reverse("web:home")).content.decode()
