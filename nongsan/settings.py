@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "nongsan.orders",
     "nongsan.shipping",
     "nongsan.monitoring",
+    "nongsan.support",
     "nongsan.web",
 ]
 
@@ -229,3 +230,7 @@ PAYMENTS = {
 SHIPPING = {
     "WEBHOOK_SECRET": os.environ.get("SHIPPING_WEBHOOK_SECRET", "sandbox-carrier-secret"),
 }
+
+# The difficulties channel: days the Ministry has to answer a difficulty (a default it may change
+# per item when it assigns one).
+SUPPORT = {"DUE_DAYS": int(os.environ.get("SUPPORT_DUE_DAYS", "7"))}

@@ -59,6 +59,12 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Tập huấn của hộ"), "training:mine", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Tiến độ"), "households:funnel", roles=AREA_STAFF),
     NavItem(_("Ưu tiên hỗ trợ"), "households:priority", roles=AREA_STAFF),
+    NavItem(
+        _("Khó khăn, vướng mắc"),
+        "support:difficulties",
+        roles=AREA_STAFF | {Role.MARKETPLACE_OPERATOR, Role.CARRIER_STAFF},
+    ),
+    NavItem(_("Cổng hỗ trợ"), "support:portal", roles=ALL_ROLES, public=True),
     NavItem(_("Tài khoản"), "accounts:account"),
     NavItem(_("Quản trị"), "admin:index", staff_only=True),
 )
