@@ -12,6 +12,7 @@ from nongsan.households.api import router as households_router
 from nongsan.monitoring.api import router as monitoring_router
 from nongsan.orders.api import payments_router
 from nongsan.orders.api import router as orders_router
+from nongsan.partners.api import router as partners_router
 from nongsan.shipping.api import router as shipping_router
 from nongsan.training.api import router as training_router
 
@@ -79,3 +80,4 @@ api.add_router("/orders", orders_router)
 api.add_router("/payments", payments_router)
 api.add_router("/shipping", shipping_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/partners", partners_router)
