@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("nongsan.shipping.urls")),
     path("theo-doi/", include("nongsan.monitoring.urls")),
     path("", include("nongsan.support.urls")),
+    path("", include("nongsan.partners.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

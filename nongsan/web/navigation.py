@@ -64,6 +64,12 @@ ITEMS: tuple[NavItem, ...] = (
         "support:difficulties",
         roles=AREA_STAFF | {Role.MARKETPLACE_OPERATOR, Role.CARRIER_STAFF},
     ),
+    NavItem(
+        _("Hộ trên nhiều sàn"),
+        "partners:cross",
+        roles=frozenset({Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL}),
+    ),
+    NavItem(_("API đối tác"), "partners:api_guide", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Cổng hỗ trợ"), "support:portal", roles=ALL_ROLES, public=True),
     NavItem(_("Tài khoản"), "accounts:account"),
     NavItem(_("Quản trị"), "admin:index", staff_only=True),

@@ -12,6 +12,7 @@ from nongsan.orders import services as orders_services
 from nongsan.orders.tests import factories as order_factories
 from nongsan.shipping import services as shipping_services
 from nongsan.shipping.tests import factories as shipping_factories
+from nongsan.support import services as support_services
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,21 @@ MATRIX: dict[str, dict[str, int]] = {
     "household_money": {"visitor": LOGIN, "household": OK, "field_agent": OK},
     "card_print": {"visitor": LOGIN, "carrier_staff": OK, "province_official": OK},
     "card_check": {role: OK for role in ROLES},
+    "difficulties": {"visitor": LOGIN},
+    "raise": {
+        "visitor": LOGIN,
+        "field_agent": OK,
+        "carrier_staff": OK,
+        "other_carrier_staff": OK,
+        "operator": OK,
+        "other_operator": OK,
+        "province_official": OK,
+        "other_province_official": OK,
+    },
+    "difficulty": {"visitor": LOGIN, "field_agent": OK, "province_official": OK},
+    "cross": {"visitor": LOGIN, "province_official": OK, "other_province_official": OK},
+    "portal": {role: OK for role in ROLES},
+    "faq": {role: OK for role in ROLES},
 }
 # What a role gets on a page the matrix does not name it for.
 DEFAULTS = {
@@ -72,6 +88,9 @@ DEFAULTS = {
     "shipment": HIDDEN,
     "household_money": HIDDEN,
     "card_print": HIDDEN,
+    "raise": FORBIDDEN,
+    "difficulty": HIDDEN,
+    "cross": FORBIDDEN,
 }
 
 
@@ -116,6 +135,12 @@ def world(settings, tmp_path):
             Role.PROVINCE_OFFICIAL, province=Province.objects.get(short_name="Hà Nội")
         ),
     }
+    difficulty = support_services.difficulty_raise(
+        actor=users["field_agent"],
+        topic="delivery",
+        title="Bưu tá không đến lấy hàng",
+        description="Ba ngày nay không có chuyến lấy hàng ở xã.",
+    )
     pages = {
         "cart": reverse("orders:cart"),
         "buyer_list": reverse("orders:buyer_list"),
@@ -132,6 +157,12 @@ def world(settings, tmp_path):
         "household_money": reverse("payments:account", args=[shop.household_id]),
         "card_print": reverse("shipping:card_print", args=[card.code]),
         "card_check": reverse("shipping:card_check", args=[card.code]),
+        "difficulties": reverse("support:difficulties"),
+        "raise": reverse("support:raise"),
+        "difficulty": reverse("support:difficulty", args=[difficulty.number]),
+        "cross": reverse("partners:cross"),
+        "portal": reverse("support:portal"),
+        "faq": reverse("support:faq"),
     }
     return users, pages
 
