@@ -28,7 +28,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 MAX_BATCH = 10_000
 
