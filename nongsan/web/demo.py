@@ -21,7 +21,9 @@ from nongsan.households import services as households_services
 from nongsan.households.models import Household, ProduceKind
 from nongsan.orders import demo as orders_demo
 from nongsan.orgs.models import Carrier, Marketplace
+from nongsan.partners import demo as partners_demo
 from nongsan.shipping import demo as shipping_demo
+from nongsan.support import demo as support_demo
 from nongsan.training import demo as training_demo
 
 DEMO_PASSWORD = "nongsan-demo-2026"
@@ -118,11 +120,19 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "0912000009", "Đặng Thị Hương", Role.INFO_EDITOR, "Biên tập tin nông nghiệp toàn quốc"
     ),
+    DemoAccount(
+        "0912000010",
+        "Hồ Thanh Tâm",
+        Role.MARKETPLACE_OPERATOR,
+        "Sàn đối tác Nông Sản Việt (gửi số liệu qua API /doi-tac/api/)",
+        marketplace="nongsanviet",
+    ),
 )
 
 MARKETPLACES = (
     ("postmart", "Postmart", "Tổng công ty Bưu điện Việt Nam", "https://postmart.vn"),
     ("voso", "Vỏ Sò", "Tổng công ty cổ phần Bưu chính Viettel", "https://voso.vn"),
+    ("nongsanviet", "Nông Sản Việt", "Sàn đối tác minh họa (gửi số liệu qua API)", ""),
 )
 CARRIERS = (
     ("vnpost", "Bưu điện Việt Nam (VNPost)", "https://vnpost.vn"),
@@ -305,7 +315,11 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
         extra_buyers=list(User.objects.filter(phone="+84912000005")),
     )
     delivered = shipping_demo.shipping_demo_seed(rng=rng)
+    portal = support_demo.support_demo_seed()
+    partner = partners_demo.partners_demo_seed(rng=rng, password=DEMO_PASSWORD)
     return {
+        **portal,
+        **partner,
         **bought,
         **delivered,
         **{f"catalog_{key}": value for key, value in shops.items()},
