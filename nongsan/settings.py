@@ -132,6 +132,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "catalog.certifications_expire",
         "schedule": crontab(hour=0, minute=5),
     },
+    "support-overdue-remind": {
+        "task": "support.overdue_remind",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

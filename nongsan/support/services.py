@@ -511,3 +511,39 @@ def faq_unpublish(*, actor: User, difficulty: Difficulty) -> Difficulty:
     difficulty.faq_published_at = None
     difficulty.save(update_fields=["faq_published_at"])
     return difficulty
+
+
+def overdue_remind(*, today: dt.date | None = None) -> int:
+    """Each morning: tell the Ministry (and assigned marketplaces) which difficulties are past
+    their due date and still unanswered; the list pages highlight the same ones."""
+    today = today or timezone.localdate()
+    overdue = list(
+        Difficulty.objects.filter(status__in=PENDING, due_on__lt=today)
+        .select_related("assigned_marketplace")
+        .order_by("due_on", "pk")
+    )
+    if not overdue:
+        return 0
+    notices = []
+    numbers = ", ".join(d.number for d in overdue[:10]) + (" …" if len(overdue) > 10 else "")
+    for user in _ministry_users():
+        notices.append(
+            accounts_services.Notice(
+                user=user,
+                message=_("%(n)s khó khăn, vướng mắc quá hạn trả lời: %(numbers)s")
+                % {"n": len(overdue), "numbers": numbers},
+                url=reverse("support:difficulties") + "?overdue=on",
+            )
+        )
+    for difficulty in overdue:
+        for user in _assignee_users(difficulty):
+            notices.append(
+                accounts_services.Notice(
+                    user=user,
+                    message=_("%(number)s quá hạn trả lời từ %(due)s.")
+                    % {"number": difficulty.number, "due": f"{difficulty.due_on:%d/%m/%Y}"},
+                    url=_url(difficulty),
+                )
+            )
+    accounts_services.notify(notices=notices)
+    return len(overdue)

@@ -249,3 +249,20 @@ def test_the_ministry_publishes_answered_items_to_the_public_faq():
     assert [d.pk for d in selectors.faq_list(topic=Difficulty.Topic.TRAINING)] == []
     services.faq_unpublish(actor=ministry, difficulty=difficulty)
     assert list(selectors.faq_list()) == []
+
+
+def test_the_morning_reminder_lists_overdue_difficulties_to_the_ministry_and_assignees():
+    ministry = factories.ministry()
+    postmart = account_factories.user(Role.MARKETPLACE_OPERATOR)
+    late = factories.difficulty()
+    services.difficulty_assign(actor=ministry, difficulty=late, marketplace=postmart.marketplace)
+    factories.difficulty()  # not yet due
+    Difficulty.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(1))
+    Notification.objects.all().delete()
+    assert services.overdue_remind() == 1
+    told = dict(Notification.objects.values_list("user_id", "message"))
+    assert set(told) == {ministry.pk, postmart.pk}
+    assert late.number in told[ministry.pk] and "quá hạn" in told[postmart.pk]
+    Notification.objects.all().delete()
+    services.difficulty_reply(actor=ministry, difficulty=late, body="Đã xử lý", answer=True)
+    assert services.overdue_remind() == 0

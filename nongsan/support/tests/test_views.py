@@ -178,3 +178,35 @@ def test_the_widget_may_be_framed_by_a_province_site(client):
     stats_page = client.get(reverse("support:stats"))
     assert "X-Frame-Options" in stats_page
     assert reverse("support:widget") in stats_page.content.decode()
+
+
+def test_public_statistics_come_from_the_monitoring_facts(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from nongsan.households import services as households_services
+    from nongsan.households.models import Milestone
+    from nongsan.households.tests import factories as household_factories
+    from nongsan.monitoring import services as monitoring_services
+    from nongsan.support import selectors
+
+    postmart = account_factories.marketplace()
+    voso = account_factories.marketplace("voso", "Vỏ Sò")
+    both = household_factories.household()
+    one = household_factories.household()
+    opened = timezone.now() - dt.timedelta(days=2)
+    for household, marketplace in ((both, postmart), (both, voso), (one, voso)):
+        households_services.milestone_record(
+            household=household,
+            kind=Milestone.Kind.SHOP_OPENED,
+            marketplace=marketplace,
+            achieved_at=opened,
+        )
+    monitoring_services.facts_fold(now=timezone.now() + dt.timedelta(hours=1))
+    stats = selectors.public_stats()
+    assert stats.total.households_on_platforms == 2  # the household on both counted once
+    by_code = {s.marketplace.code: s.households_on_platforms for s in stats.by_marketplace}
+    assert by_code == {"postmart": 1, "voso": 2}
+    page = client.get(reverse("support:stats")).content.decode()
+    assert "Vỏ Sò" in page
