@@ -22,7 +22,8 @@ api = NinjaAPI(
     description=(
         "Marketplace and Plan 1034 programme API. Authenticate with a browser session or an "
         "`X-API-Key` header (create keys on your account page). Errors are JSON objects "
-        "`{code, message, field?}`."
+        "`{code, message, field?}`. Partner marketplaces: the `partners` operations, a guide "
+        "at /doi-tac/api/ and a Python client at /doi-tac/api/nongsan_partner_client.py."
     ),
     urls_namespace="api",
 )

@@ -58,6 +58,9 @@ PARTNER_MILESTONES = (
     Milestone.Kind.BRAND_MARKED,
     Milestone.Kind.TRACED,
 )
+PARTNER_MILESTONE_VALUES = tuple(str(kind) for kind in PARTNER_MILESTONES)
+GENDERS = tuple(Household.Gender.values)
+ACCOUNT_STATUSES = tuple(PartnerAccount.Status.values)
 EARLIEST = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
@@ -84,6 +87,18 @@ class BatchResult:
 def _chunks(items: Sequence[T], size: int = IN_BATCH) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _insert(model: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """The registry import's bulk insert (COPY on PostgreSQL); a row written by a concurrent
+    batch of the same partner makes this one fail whole, to be sent again."""
+    try:
+        with transaction.atomic():
+            households_importing.bulk_insert(model, rows)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            _("Một lô khác của sàn đang ghi cùng bản ghi; hãy gửi lại lô này."), code="conflict"
+        ) from exc
 
 
 # --- Who is the partner -----------------------------------------------------------------------
@@ -245,7 +260,7 @@ def _read_household(reader: RecordReader) -> None:
     reader.text("cccd", required=True, max_length=20)
     reader.text("head_name", max_length=150)
     reader.date("head_birth_date")
-    reader.choice("head_gender", Household.Gender.values, default="-")
+    reader.choice("head_gender", GENDERS, default="-")
     reader.text("head_phone", max_length=20)
     reader.text("commune_code", max_length=5)
     reader.text("village", max_length=100)
@@ -253,7 +268,7 @@ def _read_household(reader: RecordReader) -> None:
     shop_url = reader.text("shop_url", max_length=200)
     if shop_url and not shop_url.startswith(("https://", "http://")):
         reader.fail("shop_url", _("Trường shop_url phải là địa chỉ http(s)."))
-    reader.choice("status", PartnerAccount.Status.values, default=PartnerAccount.Status.ACTIVE)
+    reader.choice("status", ACCOUNT_STATUSES, default=PartnerAccount.Status.ACTIVE)
     reader.boolean("consent")
 
 
@@ -426,7 +441,7 @@ def households_ingest(
                     "head_cccd": cccd,
                     "head_birth_date": reader.date("head_birth_date"),
                     "head_gender": gender
-                    if gender in Household.Gender.values
+                    if gender in GENDERS
                     else (Household.Gender.FEMALE if citizen_female else Household.Gender.MALE),
                     "head_phone": phone,
                     "members_count": 1,
@@ -469,7 +484,7 @@ def households_ingest(
             households[cccd] = {"pk": household_id}
             ready.append((item, cccd))
 
-    creates: list[PartnerAccount] = []
+    creates: list[dict[str, Any]] = []
     updates: list[PartnerAccount] = []
     for item, cccd in ready:
         reader = item.reader
@@ -478,25 +493,25 @@ def households_ingest(
             "shop_name": reader.text("shop_name"),
             "shop_url": reader.text("shop_url"),
             "status": reader.text("status") or PartnerAccount.Status.ACTIVE,
-            "batch": batch,
+            "batch_id": batch.pk,
             "updated_at": now,
         }
         account = accounts.get(item.external_id)
         if account is None:
             creates.append(
-                PartnerAccount(
-                    marketplace=marketplace,
-                    external_id=item.external_id,
-                    household_id=households[cccd]["pk"],
-                    created_at=now,
+                {
+                    "marketplace_id": marketplace.pk,
+                    "external_id": item.external_id,
+                    "household_id": households[cccd]["pk"],
+                    "created_at": now,
                     **values,
-                )
+                }
             )
         else:
             for name, value in values.items():
                 setattr(account, name, value)
             updates.append(account)
-    PartnerAccount.objects.bulk_create(creates, batch_size=1000)
+    _insert(PartnerAccount, creates)
     PartnerAccount.objects.bulk_update(
         updates, ["version", "shop_name", "shop_url", "status", "batch", "updated_at"], 1000
     )
@@ -511,7 +526,7 @@ def households_ingest(
 
 def _read_milestone(reader: RecordReader) -> None:
     reader.text("cccd", required=True, max_length=20)
-    reader.choice("kind", [str(kind) for kind in PARTNER_MILESTONES])
+    reader.choice("kind", PARTNER_MILESTONE_VALUES)
     achieved = reader.moment("achieved_at", required=True)
     if achieved is not None and achieved < EARLIEST:
         reader.fail("achieved_at", _("Trường achieved_at trước năm 2020."))
@@ -581,7 +596,7 @@ def milestones_ingest(
         ):
             existing[stored_milestone.external_id] = stored_milestone
 
-    creates: list[PartnerMilestone] = []
+    creates: list[dict[str, Any]] = []
     updates: list[PartnerMilestone] = []
     earliest: dict[tuple[int, str], tuple[dt.datetime, int]] = {}
     for item in fresh:
@@ -607,12 +622,12 @@ def milestones_ingest(
             "household_id": household_id,
             "kind": kind,
             "achieved_at": achieved,
-            "batch": batch,
+            "batch_id": batch.pk,
         }
         row = existing.get(item.external_id)
         if row is None:
             creates.append(
-                PartnerMilestone(marketplace=marketplace, external_id=item.external_id, **values)
+                {"marketplace_id": marketplace.pk, "external_id": item.external_id, **values}
             )
         else:
             for name, value in values.items():
@@ -621,7 +636,7 @@ def milestones_ingest(
         key = (household_id, kind)
         if key not in earliest or achieved < earliest[key][0]:
             earliest[key] = (achieved, commune_id)
-    PartnerMilestone.objects.bulk_create(creates, batch_size=1000)
+    _insert(PartnerMilestone, creates)
     PartnerMilestone.objects.bulk_update(
         updates, ["version", "household_id", "kind", "achieved_at", "batch"], 1000
     )
@@ -635,22 +650,23 @@ def milestones_ingest(
                 household_id__in=id_chunk, marketplace=marketplace
             ).values_list("household_id", "kind")
         )
-    Milestone.objects.bulk_create(
+    # Only this partner records milestones on its own marketplace, so a conflict can only come
+    # from two of its batches at once: the later one is asked to send again.
+    _insert(
+        Milestone,
         [
-            Milestone(
-                household_id=household_id,
-                kind=kind,
-                marketplace=marketplace,
-                achieved_at=achieved,
-                commune_id=commune_id,
-                recorded_at=now,
-                source=f"partner:{batch.pk}",
-            )
+            {
+                "household_id": household_id,
+                "kind": kind,
+                "marketplace_id": marketplace.pk,
+                "achieved_at": achieved,
+                "commune_id": commune_id,
+                "recorded_at": now,
+                "source": f"partner:{batch.pk}",
+            }
             for (household_id, kind), (achieved, commune_id) in earliest.items()
             if (household_id, kind) not in recorded
         ],
-        batch_size=1000,
-        ignore_conflicts=True,
     )
     counts["created"] += len(creates)
     counts["updated"] += len(updates)
@@ -676,6 +692,21 @@ def partner_key_rotate(
 # --- Webhooks ---------------------------------------------------------------------------------
 
 
+SUBSCRIBERS_CACHE_KEY = "partners:webhook-subscribers"
+
+
+def subscribed_marketplaces() -> frozenset[int]:
+    """Marketplaces with an active webhook endpoint, cached: events of lower apps check it on
+    every save, so a platform without subscribers pays no query for them."""
+    found = cache.get(SUBSCRIBERS_CACHE_KEY)
+    if found is None:
+        found = frozenset(
+            WebhookEndpoint.objects.filter(is_active=True).values_list("marketplace_id", flat=True)
+        )
+        cache.set(SUBSCRIBERS_CACHE_KEY, found, timeout=300)
+    return frozenset(found)
+
+
 def webhook_subscribe(*, actor: User, url: str, events: Sequence[str]) -> WebhookEndpoint:
     marketplace = partner_marketplace(actor=actor)
     url = (url or "").strip()
@@ -694,6 +725,7 @@ def webhook_subscribe(*, actor: User, url: str, events: Sequence[str]) -> Webhoo
     endpoint = WebhookEndpoint(marketplace=marketplace, url=url, events=sorted(set(events)))
     endpoint.full_clean()
     endpoint.save()
+    transaction.on_commit(lambda: cache.delete(SUBSCRIBERS_CACHE_KEY))
     return endpoint
 
 
@@ -703,6 +735,7 @@ def webhook_unsubscribe(*, actor: User, endpoint: WebhookEndpoint) -> WebhookEnd
         raise ApplicationError(_("Không tìm thấy."), code="forbidden")
     endpoint.is_active = False
     endpoint.save(update_fields=["is_active"])
+    transaction.on_commit(lambda: cache.delete(SUBSCRIBERS_CACHE_KEY))
     return endpoint
 
 
@@ -728,6 +761,8 @@ def verify(*, secret: str, header: str, body: bytes, now: int, tolerance: int = 
 def event_emit(*, marketplace_id: int, event: str, event_id: str, data: Mapping[str, Any]) -> int:
     """Queue an event for every endpoint of the marketplace subscribed to it (once per event id);
     the deliveries start after the commit."""
+    if marketplace_id not in subscribed_marketplaces():
+        return 0
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(
