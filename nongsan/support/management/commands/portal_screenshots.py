@@ -2,6 +2,7 @@
 Debian's Chromium at phone size (signed in as the demo household where the step needs it), saved
 under MEDIA_ROOT/guides/. Serves the current database on a free local port while it runs."""
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not Path(CHROMIUM).exists():
             raise CommandError(f"{CHROMIUM} is missing: run `make browser` first.")
-        from playwright.sync_api import sync_playwright
-
         out = Path(settings.MEDIA_ROOT) / guides.SCREENSHOT_DIR
         out.mkdir(parents=True, exist_ok=True)
         server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
@@ -36,6 +35,27 @@ class Command(BaseCommand):
         if server.error:
             raise CommandError(str(server.error))
         base = f"http://127.0.0.1:{server.port}"
+        outcome: dict[str, Any] = {}
+        # Playwright's sync API refuses to start where an event loop already runs (a caller's
+        # own Playwright session): it gets a thread of its own.
+        worker = threading.Thread(
+            target=self._shoot, args=(base, out, options, outcome), daemon=True
+        )
+        try:
+            worker.start()
+            worker.join()
+        finally:
+            server.terminate()
+        if "error" in outcome:
+            raise CommandError(str(outcome["error"]))
+        taken = outcome["taken"]
+        self.stdout.write(f"{taken} guide screenshots in {out}")
+
+    def _shoot(
+        self, base: str, out: Path, options: dict[str, Any], outcome: dict[str, Any]
+    ) -> None:
+        from playwright.sync_api import sync_playwright
+
         taken = 0
         try:
             with sync_playwright() as playwright:
@@ -64,6 +84,6 @@ class Command(BaseCommand):
                             taken += 1
                     context.close()
                 browser.close()
-        finally:
-            server.terminate()
-        self.stdout.write(f"{taken} guide screenshots in {out}")
+        except Exception as exc:  # reported by the command in the main thread
+            outcome["error"] = exc
+        outcome["taken"] = taken
