@@ -28,6 +28,7 @@ demo: install
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py geo_load
 	$(PY) manage.py demo_seed
+	-$(PY) manage.py portal_screenshots
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -14,6 +14,7 @@ from nongsan.lending.api import router as lending_router
 from nongsan.monitoring.api import router as monitoring_router
 from nongsan.orders.api import payments_router
 from nongsan.orders.api import router as orders_router
+from nongsan.partners.api import router as partners_router
 from nongsan.payments.api import router as post_office_router
 from nongsan.shipping.api import router as shipping_router
 from nongsan.training.api import router as training_router
@@ -24,7 +25,8 @@ api = NinjaAPI(
     description=(
         "Marketplace and Plan 1034 programme API. Authenticate with a browser session or an "
         "`X-API-Key` header (create keys on your account page). Errors are JSON objects "
-        "`{code, message, field?}`."
+        "`{code, message, field?}`. Partner marketplaces: the `partners` operations, a guide "
+        "at /doi-tac/api/ and a Python client at /doi-tac/api/nongsan_partner_client.py."
     ),
     urls_namespace="api",
 )
@@ -85,3 +87,4 @@ api.add_router("/info", info_router)
 api.add_router("/post-office", post_office_router)
 api.add_router("/lending", lending_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/partners", partners_router)

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "nongsan.info",
     "nongsan.lending",
     "nongsan.monitoring",
+    "nongsan.support",
+    "nongsan.partners",
     "nongsan.web",
 ]
 
@@ -138,6 +140,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "catalog-certifications-expire": {
         "task": "catalog.certifications_expire",
         "schedule": crontab(hour=0, minute=5),
+    },
+    "support-overdue-remind": {
+        "task": "support.overdue_remind",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -249,5 +255,20 @@ SHIPPING = {
 MONITORING = {
     "REMINDER_HOURS": tuple(
         int(hours) for hours in os.environ.get("MONITORING_REMINDER_HOURS", "24,3").split(",")
+    ),
+}
+
+# The difficulties channel: days the Ministry has to answer a difficulty (a default it may change
+# per item when it assigns one).
+SUPPORT = {"DUE_DAYS": int(os.environ.get("SUPPORT_DUE_DAYS", "7"))}
+
+# Partner marketplaces' API: requests per key per minute, and how webhooks leave (the sandbox keeps
+# them on this machine; production sets nongsan.partners.transport.HttpSender).
+# A partner's batch of 10,000 records is a few megabytes of JSON.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+PARTNERS = {
+    "RATE_LIMIT_PER_MINUTE": int(os.environ.get("PARTNERS_RATE_LIMIT_PER_MINUTE", "60")),
+    "WEBHOOK_SENDER": os.environ.get(
+        "PARTNERS_WEBHOOK_SENDER", "nongsan.partners.transport.SandboxSender"
     ),
 }

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("nongsan.info.urls")),
     path("", include("nongsan.lending.urls")),
     path("theo-doi/", include("nongsan.monitoring.urls")),
+    path("", include("nongsan.support.urls")),
+    path("", include("nongsan.partners.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

@@ -14,12 +14,12 @@ class ApiKeyAuth(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if not key:
             return None
-        user = services.api_key_authenticate(raw_key=key)
-        if user is not None:
-            request.user = user
-            # which key acted, for the provenance of what the client sends (never the secret)
-            request.api_key_prefix = key.strip().split("_", 2)[1]  # type: ignore[attr-defined]
-        return user
+        api_key = services.api_key_resolve(raw_key=key)
+        if api_key is None:
+            return None
+        request.user = api_key.user
+        request.api_key = api_key  # type: ignore[attr-defined]  # read by partners' provenance
+        return api_key.user
 
 
 # Tried in order: a machine client's key first, then the signed-in browser session.

@@ -144,7 +144,8 @@ class ApiKey(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Not revoked, or rotated and still within its grace period."""
+        return self.revoked_at is None or self.revoked_at > timezone.now()
 
 
 class Notification(models.Model):

@@ -14,7 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from nongsan.accounts.models import ApiKey, Notification, OneTimeCode, Role, User
@@ -251,19 +251,44 @@ def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
 
 
 def api_key_revoke(*, key: ApiKey) -> ApiKey:
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
+    now = timezone.now()
+    if key.revoked_at is None or key.revoked_at > now:
+        key.revoked_at = now
         key.save(update_fields=["revoked_at"])
     return key
 
 
-def api_key_authenticate(*, raw_key: str) -> User | None:
-    """The user a presented key acts as, or None; records when the key was last used."""
+MAX_ROTATION_GRACE = timedelta(days=7)
+
+
+@transaction.atomic
+def api_key_rotate(*, key: ApiKey, grace: timedelta = timedelta(0)) -> tuple[ApiKey, str]:
+    """A new key for the same user and name; the old one stops working now or after `grace`,
+    so a client can deploy the new key before the old one lapses."""
+    if grace < timedelta(0) or grace > MAX_ROTATION_GRACE:
+        raise ApplicationError("Thời gian chuyển tiếp phải từ 0 đến 7 ngày.", field="grace_seconds")
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    now = timezone.now()
+    if key.revoked_at is not None and key.revoked_at <= now:
+        raise ApplicationError("Khóa này đã bị thu hồi.", field="key", code="revoked")
+    new_key, raw = api_key_create(user=key.user, name=key.name)
+    key.revoked_at = now + grace
+    key.save(update_fields=["revoked_at"])
+    return new_key, raw
+
+
+def api_key_resolve(*, raw_key: str) -> ApiKey | None:
+    """The live key a client presented (with its user), or None; records when it was last used.
+
+    A rotated key keeps working until the end of its grace period (`revoked_at` in the future).
+    """
     parts = raw_key.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         return None
+    now = timezone.now()
     key = (
-        ApiKey.objects.filter(prefix=parts[1], revoked_at__isnull=True)
+        ApiKey.objects.filter(prefix=parts[1])
+        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=now))
         .select_related("user")
         .first()
     )
@@ -271,10 +296,15 @@ def api_key_authenticate(*, raw_key: str) -> User | None:
         return None
     if not key.user.is_active:
         return None
-    now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return key.user
+    return key
+
+
+def api_key_authenticate(*, raw_key: str) -> User | None:
+    """The user a presented key acts as, or None."""
+    key = api_key_resolve(raw_key=raw_key)
+    return key.user if key is not None else None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,14 @@ def _clean_identity(
     return citizen.number, phone_e164
 
 
+def identity_clean(
+    *, cccd: object, birth_date: dt.date | None, gender: str, phone: object
+) -> tuple[str, str]:
+    """The registry's identity check for other apps' bulk paths (partner marketplaces' ingest):
+    the canonical CCCD and phone, or the ApplicationError a registration would raise."""
+    return _clean_identity(cccd=cccd, birth_date=birth_date, gender=gender, phone=phone)
+
+
 def _household_account(*, phone: str, full_name: str) -> User | None:
     """The household's own login: an existing account with that phone, or a new one (SMS login)."""
     if not phone:

@@ -354,7 +354,7 @@ def figures_post(
         period_id=period_id,
         version=payload.version,
         figures=figures,
-        key_prefix=getattr(request, "api_key_prefix", ""),
+        key_prefix=getattr(getattr(request, "api_key", None), "prefix", ""),
         request_id=request.headers.get("X-Request-ID", ""),
     )
     return FiguresOut(results=results)

@@ -23,7 +23,9 @@ from nongsan.info import demo as info_demo
 from nongsan.lending import demo as lending_demo
 from nongsan.orders import demo as orders_demo
 from nongsan.orgs.models import Carrier, Marketplace
+from nongsan.partners import demo as partners_demo
 from nongsan.shipping import demo as shipping_demo
+from nongsan.support import demo as support_demo
 from nongsan.training import demo as training_demo
 
 DEMO_PASSWORD = "nongsan-demo-2026"
@@ -120,11 +122,19 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "0912000009", "Đặng Thị Hương", Role.INFO_EDITOR, "Biên tập tin nông nghiệp toàn quốc"
     ),
+    DemoAccount(
+        "0912000010",
+        "Hồ Thanh Tâm",
+        Role.MARKETPLACE_OPERATOR,
+        "Sàn đối tác Nông Sản Việt (gửi số liệu qua API /doi-tac/api/)",
+        marketplace="nongsanviet",
+    ),
 )
 
 MARKETPLACES = (
     ("postmart", "Postmart", "Tổng công ty Bưu điện Việt Nam", "https://postmart.vn"),
     ("voso", "Vỏ Sò", "Tổng công ty cổ phần Bưu chính Viettel", "https://voso.vn"),
+    ("nongsanviet", "Nông Sản Việt", "Sàn đối tác minh họa (gửi số liệu qua API)", ""),
 )
 CARRIERS = (
     ("vnpost", "Bưu điện Việt Nam (VNPost)", "https://vnpost.vn"),
@@ -309,7 +319,11 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
     delivered = shipping_demo.shipping_demo_seed(rng=rng)
     informed = info_demo.info_demo_seed(rng=rng)
     lent = lending_demo.lending_demo_seed(rng=rng)
+    portal = support_demo.support_demo_seed()
+    partner = partners_demo.partners_demo_seed(rng=rng, password=DEMO_PASSWORD)
     return {
+        **portal,
+        **partner,
         **bought,
         **delivered,
         **informed,

@@ -84,6 +84,18 @@ ITEMS: tuple[NavItem, ...] = (
         _("Tình hình nộp"), "monitoring:filing_board", roles=frozenset({Role.MINISTRY_OFFICIAL})
     ),
     NavItem(_("Chỉ tiêu"), "monitoring:targets", roles=OFFICIALS),
+    NavItem(
+        _("Khó khăn, vướng mắc"),
+        "support:difficulties",
+        roles=AREA_STAFF | {Role.MARKETPLACE_OPERATOR, Role.CARRIER_STAFF},
+    ),
+    NavItem(
+        _("Hộ trên nhiều sàn"),
+        "partners:cross",
+        roles=frozenset({Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL}),
+    ),
+    NavItem(_("API đối tác"), "partners:api_guide", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
+    NavItem(_("Cổng hỗ trợ"), "support:portal", roles=ALL_ROLES, public=True),
     NavItem(_("Tài khoản"), "accounts:account"),
     NavItem(_("Quản trị"), "admin:index", staff_only=True),
 )

@@ -16,7 +16,11 @@ def test_demo_has_one_account_per_role_households_and_is_idempotent():
     assert (User.objects.count(), Household.objects.count(), Milestone.objects.count()) == counts
     assert first["households"] == 14 + 40 and second["households"] == 0
     assert {a.role for a in ACCOUNTS} == set(Role.values)
-    assert set(Marketplace.objects.values_list("name", flat=True)) == {"Postmart", "Vỏ Sò"}
+    assert set(Marketplace.objects.values_list("name", flat=True)) == {
+        "Postmart",
+        "Vỏ Sò",
+        "Nông Sản Việt",  # the external partner, fed through the API
+    }
     assert Carrier.objects.count() == 2
     agent = User.objects.get(role=Role.FIELD_AGENT, phone="+84912000003")
     assert agent.communes.get().province.short_name == "Lạng Sơn"

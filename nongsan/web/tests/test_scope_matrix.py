@@ -13,6 +13,7 @@ from nongsan.orders import services as orders_services
 from nongsan.orders.tests import factories as order_factories
 from nongsan.shipping import services as shipping_services
 from nongsan.shipping.tests import factories as shipping_factories
+from nongsan.support import services as support_services
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,21 @@ MATRIX: dict[str, dict[str, int]] = {
     },
     "loan": {"visitor": LOGIN, "household": OK, "field_agent": OK, "province_official": OK},
     "post_office": {"visitor": LOGIN},
+    "difficulties": {"visitor": LOGIN},
+    "raise": {
+        "visitor": LOGIN,
+        "field_agent": OK,
+        "carrier_staff": OK,
+        "other_carrier_staff": OK,
+        "operator": OK,
+        "other_operator": OK,
+        "province_official": OK,
+        "other_province_official": OK,
+    },
+    "difficulty": {"visitor": LOGIN, "field_agent": OK, "province_official": OK},
+    "cross": {"visitor": LOGIN, "province_official": OK, "other_province_official": OK},
+    "portal": {role: OK for role in ROLES},
+    "faq": {role: OK for role in ROLES},
 }
 # What a role gets on a page the matrix does not name it for.
 DEFAULTS = {
@@ -90,6 +106,9 @@ DEFAULTS = {
     "loans": FORBIDDEN,
     "loan": HIDDEN,
     "post_office": FORBIDDEN,
+    "raise": FORBIDDEN,
+    "difficulty": HIDDEN,
+    "cross": FORBIDDEN,
 }
 
 
@@ -142,6 +161,12 @@ def world(settings, tmp_path):
             Role.PROVINCE_OFFICIAL, province=Province.objects.get(short_name="Hà Nội")
         ),
     }
+    difficulty = support_services.difficulty_raise(
+        actor=users["field_agent"],
+        topic="delivery",
+        title="Bưu tá không đến lấy hàng",
+        description="Ba ngày nay không có chuyến lấy hàng ở xã.",
+    )
     pages = {
         "cart": reverse("orders:cart"),
         "buyer_list": reverse("orders:buyer_list"),
@@ -164,6 +189,12 @@ def world(settings, tmp_path):
         "loans": reverse("lending:home"),
         "loan": reverse("lending:detail", args=[loan.pk]),
         "post_office": reverse("payments:post_office"),
+        "difficulties": reverse("support:difficulties"),
+        "raise": reverse("support:raise"),
+        "difficulty": reverse("support:difficulty", args=[difficulty.number]),
+        "cross": reverse("partners:cross"),
+        "portal": reverse("support:portal"),
+        "faq": reverse("support:faq"),
     }
     return users, pages
 

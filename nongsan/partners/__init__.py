@@ -1,0 +1,1 @@
+"""Partner marketplaces: API access, ingest of households and milestones, signed webhooks."""
