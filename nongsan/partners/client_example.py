@@ -115,6 +115,24 @@ class PartnerClient:
     def send_milestones(self, records: Iterable[dict[str, Any]]) -> dict[str, Any]:
         return self._send("/api/partners/milestones", records)
 
+    def send_figures(
+        self, province_code: str, period_id: str, version: int, figures: dict[str, Any]
+    ) -> dict[str, str]:
+        """Per-province figures for a period ("2026-W47" or "2026-11"), e.g.
+        {"I.3": (120, 4500)} as (in the period, cumulative). Raise `version` to replace what
+        was sent; the same version again changes nothing. Answers per indicator."""
+        payload = {
+            "version": version,
+            "figures": [
+                {"indicator": code, "value": str(value), "cumulative": str(cumulative)}
+                for code, (value, cumulative) in figures.items()
+            ],
+        }
+        answer = self.request(
+            "POST", f"/api/monitoring/figures/{province_code}/{period_id}", payload
+        )
+        return answer["results"]
+
     def account(self, external_id: str) -> Any:
         return self.request("GET", f"/api/partners/households/{external_id}")
 

@@ -11,6 +11,7 @@ from nongsan.accounts.tests import factories as account_factories
 from nongsan.households import services as households_services
 from nongsan.households.models import Milestone
 from nongsan.households.tests import factories as household_factories
+from nongsan.monitoring.models import ExternalFigure
 from nongsan.partners import services, views
 from nongsan.partners.tests import factories
 
@@ -100,3 +101,29 @@ def test_the_client_example_splits_batches_and_renumbers_rejections(monkeypatch)
     assert sent == [10_000, 1]
     assert [r["index"] for r in result["rejected"]] == [0, 10_000]
     assert result["created"] == 9_999 and result["batch_ids"] == [1, 2]
+
+
+def test_the_client_example_posts_province_figures_the_platform_accepts(client, monkeypatch):
+    external = factories.partner("nongsanviet", "Nông Sản Việt")
+    raw = factories.key_for(factories.operator(external))
+    client_module = load_client()
+
+    def through_django(self, method, path, payload=None, request_id=""):
+        response = client.post(
+            path, payload, content_type="application/json", headers={"X-API-Key": self.api_key}
+        )
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    monkeypatch.setattr(client_module.PartnerClient, "request", through_django)
+    partner = client_module.PartnerClient("http://testserver", raw)
+    lang_son = account_factories.province("Lạng Sơn")
+    figures = {"I.3": (120, 4500), "II.2": ("12.5", "310.25")}
+
+    assert partner.send_figures(lang_son.code, "2026-W47", 1, figures) == {
+        "I.3": "created",
+        "II.2": "created",
+    }
+    assert partner.send_figures(lang_son.code, "2026-W47", 1, figures)["I.3"] == "unchanged"
+    tonnes = ExternalFigure.objects.get(indicator="II.2")
+    assert (tonnes.marketplace, str(tonnes.cumulative)) == (external, "310.250")
