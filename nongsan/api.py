@@ -13,6 +13,7 @@ from nongsan.monitoring.api import router as monitoring_router
 from nongsan.orders.api import payments_router
 from nongsan.orders.api import router as orders_router
 from nongsan.shipping.api import router as shipping_router
+from nongsan.traceability.api import router as traceability_router
 from nongsan.training.api import router as training_router
 
 api = NinjaAPI(
@@ -78,4 +79,5 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/orders", orders_router)
 api.add_router("/payments", payments_router)
 api.add_router("/shipping", shipping_router)
+api.add_router("/traceability", traceability_router)
 api.add_router("/monitoring", monitoring_router)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nongsan.payments",
     "nongsan.orders",
     "nongsan.shipping",
+    "nongsan.traceability",
     "nongsan.monitoring",
     "nongsan.web",
 ]
@@ -228,4 +229,13 @@ PAYMENTS = {
 # code (shipping.services.carrier_secret).
 SHIPPING = {
     "WEBHOOK_SECRET": os.environ.get("SHIPPING_WEBHOOK_SECRET", "sandbox-carrier-secret"),
+}
+
+# Traceability: lots' GS1 Digital Link URLs resolve on this site; products without their own
+# barcode get GTINs from the operator's GS1 Vietnam company prefix (893..., set in production).
+TRACEABILITY = {
+    "RESOLVER_URL": os.environ.get(
+        "TRACEABILITY_RESOLVER_URL", os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+    ),
+    "GS1_COMPANY_PREFIX": os.environ.get("TRACEABILITY_GS1_COMPANY_PREFIX", "8938"),
 }

@@ -37,6 +37,7 @@ ITEMS: tuple[NavItem, ...] = (
         _("Đơn bán"), "orders:seller_list", roles=frozenset({Role.HOUSEHOLD, Role.INPUT_SUPPLIER})
     ),
     NavItem(_("Nhận tiền"), "payments:mine", roles=frozenset({Role.HOUSEHOLD})),
+    NavItem(_("Truy xuất"), "traceability:lots", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Kiểm duyệt"), "catalog:moderation", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Đơn trên sàn"), "orders:seller_list", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Chi trả"), "payments:payouts", roles=frozenset({Role.MARKETPLACE_OPERATOR})),

@@ -12,6 +12,8 @@ from nongsan.orders import services as orders_services
 from nongsan.orders.tests import factories as order_factories
 from nongsan.shipping import services as shipping_services
 from nongsan.shipping.tests import factories as shipping_factories
+from nongsan.traceability import gs1
+from nongsan.traceability.tests import factories as traceability_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +58,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "household_money": {"visitor": LOGIN, "household": OK, "field_agent": OK},
     "card_print": {"visitor": LOGIN, "carrier_staff": OK, "province_official": OK},
     "card_check": {role: OK for role in ROLES},
+    "lots": {"visitor": LOGIN},
+    "lot": {"visitor": LOGIN, "household": OK, "field_agent": OK},
+    "lot_labels": {"visitor": LOGIN, "household": OK, "field_agent": OK},
+    "trace": {role: OK for role in ROLES},
 }
 # What a role gets on a page the matrix does not name it for.
 DEFAULTS = {
@@ -72,6 +78,9 @@ DEFAULTS = {
     "shipment": HIDDEN,
     "household_money": HIDDEN,
     "card_print": HIDDEN,
+    "lots": OK,
+    "lot": HIDDEN,
+    "lot_labels": HIDDEN,
 }
 
 
@@ -86,6 +95,7 @@ def world(settings, tmp_path):
     shipment = shipping_factories.shipment(sub, by=carrier)
     other_carrier = shipping_factories.carrier("viettelpost", "Viettel Post")
     lang_son = shop.commune.province
+    lot = traceability_factories.traced_lot(sub.lines.get().product)
     carrier_staff = shipping_factories.staff(carrier)
     card = shipping_services.card_request(
         actor=carrier_staff,
@@ -132,6 +142,10 @@ def world(settings, tmp_path):
         "household_money": reverse("payments:account", args=[shop.household_id]),
         "card_print": reverse("shipping:card_print", args=[card.code]),
         "card_check": reverse("shipping:card_check", args=[card.code]),
+        "lots": reverse("traceability:lots"),
+        "lot": reverse("traceability:lot", args=[lot.pk]),
+        "lot_labels": reverse("traceability:labels", args=[lot.pk]),
+        "trace": gs1.digital_link_path(gtin=lot.gtin, lot=lot.code),
     }
     return users, pages
 
