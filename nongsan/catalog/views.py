@@ -136,6 +136,7 @@ def product_view(request: HttpRequest, product_id: int) -> HttpResponse:
             "in_season": selectors.in_season_now(product=product),
             "preorder_open": selectors.preorder_open(product=product),
             "ancestors": selectors.category_path(category_id=product.category_id),
+            "brand_marked": bool(selectors.marked_product_ids(products=[product])),
         },
     )
 

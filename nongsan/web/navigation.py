@@ -41,6 +41,11 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Kiểm duyệt"), "catalog:moderation", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Đơn trên sàn"), "orders:seller_list", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Chi trả"), "payments:payouts", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
+    NavItem(
+        _("Mark thương hiệu"),
+        "catalog:brand_marks",
+        roles=frozenset({Role.MARKETPLACE_OPERATOR, Role.PROVINCE_OFFICIAL}),
+    ),
     NavItem(_("Vận chuyển"), "shipping:carrier_home", roles=frozenset({Role.CARRIER_STAFF})),
     NavItem(
         _("Khiếu nại"),

@@ -62,6 +62,20 @@ MATRIX: dict[str, dict[str, int]] = {
     "lot": {"visitor": LOGIN, "household": OK, "field_agent": OK},
     "lot_labels": {"visitor": LOGIN, "household": OK, "field_agent": OK},
     "trace": {role: OK for role in ROLES},
+    "brand_marks": {
+        "visitor": LOGIN,
+        "operator": OK,
+        "other_operator": OK,
+        "province_official": OK,
+        "other_province_official": OK,
+    },
+    "brand_mark_product": {
+        "visitor": LOGIN,
+        "operator": OK,
+        "province_official": OK,
+        "other_operator": HIDDEN,
+        "other_province_official": HIDDEN,
+    },
 }
 # What a role gets on a page the matrix does not name it for.
 DEFAULTS = {
@@ -81,6 +95,8 @@ DEFAULTS = {
     "lots": OK,
     "lot": HIDDEN,
     "lot_labels": HIDDEN,
+    "brand_marks": FORBIDDEN,
+    "brand_mark_product": FORBIDDEN,
 }
 
 
@@ -146,6 +162,8 @@ def world(settings, tmp_path):
         "lot": reverse("traceability:lot", args=[lot.pk]),
         "lot_labels": reverse("traceability:labels", args=[lot.pk]),
         "trace": gs1.digital_link_path(gtin=lot.gtin, lot=lot.code),
+        "brand_marks": reverse("catalog:brand_marks"),
+        "brand_mark_product": reverse("catalog:brand_mark_product", args=[lot.product_id]),
     }
     return users, pages
 
