@@ -12,6 +12,7 @@ from nongsan.households.api import router as households_router
 from nongsan.monitoring.api import router as monitoring_router
 from nongsan.orders.api import payments_router
 from nongsan.orders.api import router as orders_router
+from nongsan.places.api import router as places_router
 from nongsan.shipping.api import router as shipping_router
 from nongsan.traceability.api import router as traceability_router
 from nongsan.training.api import router as training_router
@@ -80,4 +81,5 @@ api.add_router("/orders", orders_router)
 api.add_router("/payments", payments_router)
 api.add_router("/shipping", shipping_router)
 api.add_router("/traceability", traceability_router)
+api.add_router("/places", places_router)
 api.add_router("/monitoring", monitoring_router)

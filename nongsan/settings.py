@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "nongsan.orders",
     "nongsan.shipping",
     "nongsan.traceability",
+    "nongsan.places",
     "nongsan.monitoring",
     "nongsan.web",
 ]
@@ -126,6 +127,11 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "orders-complete-due": {"task": "orders.complete_due", "schedule": 3600.0},
     "shipping-freshness-check": {"task": "shipping.freshness_check", "schedule": 300.0},
+    "places-digital-addresses-assign": {
+        "task": "places.digital_addresses_assign",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    "places-sales-points-sync": {"task": "places.sales_points_sync", "schedule": 3600.0},
     # OCOP stars and standards lapse with their certificates (a few minutes after midnight).
     "catalog-certifications-expire": {
         "task": "catalog.certifications_expire",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("nongsan.payments.urls")),
     path("", include("nongsan.shipping.urls")),
     path("", include("nongsan.traceability.urls")),
+    path("", include("nongsan.places.urls")),
     path("theo-doi/", include("nongsan.monitoring.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -160,6 +160,14 @@ class Shop(models.Model):
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="shops", verbose_name=_("xã/phường")
     )
+    digital_address = models.ForeignKey(
+        "geo.DigitalAddress",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("địa chỉ số"),
+    )
     is_active = models.BooleanField(_("đang mở"), default=True)
     closed_reason = models.CharField(_("lý do tạm đóng"), max_length=300, blank=True)
     preorder_allocation = models.CharField(

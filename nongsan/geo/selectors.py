@@ -1,25 +1,31 @@
 """Reads of administrative units and countries: lookups by the names people write, form lists."""
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold, fold_key
+from nongsan.geo import distance, postcodes
 from nongsan.geo.models import (
+    AddressHandover,
     Commune,
     Country,
+    DigitalAddress,
     LegacyDistrict,
     LegacyProvince,
     LegacyWard,
     LegacyWardSuccessor,
     Province,
     Region,
+    SalesPoint,
 )
 
 # Names people write for a current province that its official names do not fold to (keys are
@@ -524,3 +530,129 @@ def _kind_word(kinds: Iterable[str]) -> str:
     if len(distinct) == 1:
         return next(iter(distinct)).lower()
     return "xã/phường"
+
+
+# --- Digital addresses and sales points ---------------------------------------------------------
+
+
+def digital_address_get(*, code: str) -> DigitalAddress:
+    """A digital address by its code, as typed (case, spaces and look-alike letters forgiven)."""
+    normalized = postcodes.normalize_code(code)
+    if not postcodes.is_valid_code(normalized):
+        raise ApplicationError(
+            f"Mã địa chỉ số “{code}” không đúng dạng 5 chữ số, gạch ngang, 7 ký tự "
+            "(ví dụ 25000-7K3QD2M) hoặc sai ký tự kiểm tra.",
+            field="code",
+        )
+    found = (
+        DigitalAddress.objects.select_related("commune__province").filter(code=normalized).first()
+    )
+    if found is None:
+        raise Http404(_("Không tìm thấy địa chỉ số."))
+    return found
+
+
+@dataclass(frozen=True)
+class HandoverRow:
+    province: Province
+    created: int
+    handed_over: int
+    last_handover_at: dt.datetime | None
+
+    @property
+    def remaining(self) -> int:
+        return self.created - self.handed_over
+
+
+def handover_table() -> list[HandoverRow]:
+    """Per province: digital addresses created, handed over to the province, and when."""
+    created = dict(
+        DigitalAddress.objects.values("commune__province")
+        .annotate(n=Count("pk"))
+        .values_list("commune__province", "n")
+    )
+    handed: dict[int, tuple[int, dt.datetime | None]] = {
+        province_id: (n or 0, last)
+        for province_id, n, last in AddressHandover.objects.values("province")
+        .annotate(n=Sum("count"), last=Max("handed_over_at"))
+        .values_list("province", "n", "last")
+    }
+    return [
+        HandoverRow(
+            province=province,
+            created=created.get(province.pk, 0),
+            handed_over=handed.get(province.pk, (0, None))[0],
+            last_handover_at=handed.get(province.pk, (0, None))[1],
+        )
+        for province in Province.objects.order_by("code")
+    ]
+
+
+@dataclass(frozen=True)
+class NearPoint:
+    point: SalesPoint
+    distance_km: float
+    minutes: int
+
+
+NEAREST_FIRST_RADIUS_KM = 5.0
+NEAREST_MAX_RADIUS_KM = 2500.0  # the length of the country: beyond it, every point qualifies
+
+
+def sales_points(
+    *,
+    province: Province | None = None,
+    commune: Commune | None = None,
+    kind: str = "",
+    status: str = "",
+) -> QuerySet[SalesPoint]:
+    points = SalesPoint.objects.select_related("commune", "province")
+    if province is not None:
+        points = points.filter(province=province)
+    if commune is not None:
+        points = points.filter(commune=commune)
+    if kind:
+        points = points.filter(kind=kind)
+    if status:
+        points = points.filter(status=status)
+    return points.order_by("name", "pk")
+
+
+def nearest_sales_points(
+    *,
+    latitude: float,
+    longitude: float,
+    limit: int = 10,
+    points: QuerySet[SalesPoint] | None = None,
+) -> list[NearPoint]:
+    """The `limit` points nearest to a place, nearest first, with the estimated travel time.
+
+    A bounding box on the indexed latitude/longitude finds candidates; their exact haversine
+    distance ranks them. The box grows (x4) until it holds `limit` points within its radius:
+    every point nearer than the radius lies inside the box, so the answer is exact.
+    """
+    base = points if points is not None else SalesPoint.objects.all()
+    radius = NEAREST_FIRST_RADIUS_KM
+    while True:
+        lat_min, lat_max, lng_min, lng_max = distance.bounding_box(latitude, longitude, radius)
+        box = base.filter(
+            latitude__gte=lat_min,
+            latitude__lte=lat_max,
+            longitude__gte=lng_min,
+            longitude__lte=lng_max,
+        ).values_list("pk", "latitude", "longitude")
+        measured = sorted(
+            (distance.haversine_km(latitude, longitude, lat, lng), pk) for pk, lat, lng in box
+        )
+        within = [(km, pk) for km, pk in measured if km <= radius]
+        if len(within) >= limit or radius >= NEAREST_MAX_RADIUS_KM:
+            chosen = (within if radius < NEAREST_MAX_RADIUS_KM else measured)[:limit]
+            break
+        radius *= 4
+    rows = SalesPoint.objects.select_related("commune", "province").in_bulk(
+        [pk for _, pk in chosen]
+    )
+    return [
+        NearPoint(point=rows[pk], distance_km=km, minutes=distance.travel_minutes(km))
+        for km, pk in chosen
+    ]

@@ -31,6 +31,7 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(
         _("Bán hàng"), "catalog:seller_home", roles=frozenset({Role.HOUSEHOLD, Role.INPUT_SUPPLIER})
     ),
+    NavItem(_("Điểm bán"), "places:map", roles=ALL_ROLES, public=True),
     NavItem(_("Giỏ hàng"), "orders:cart", roles=ALL_ROLES, public=True),
     NavItem(_("Đơn mua"), "orders:buyer_list"),
     NavItem(
@@ -56,6 +57,11 @@ ITEMS: tuple[NavItem, ...] = (
         _("Thẻ xe ưu tiên"),
         "shipping:cards",
         roles=frozenset({Role.CARRIER_STAFF, Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL}),
+    ),
+    NavItem(
+        _("Địa chỉ số"),
+        "places:handovers",
+        roles=frozenset({Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL}),
     ),
     NavItem(_("Hồ sơ hộ"), "households:mine", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Hộ sản xuất"), "households:list", roles=AREA_STAFF),

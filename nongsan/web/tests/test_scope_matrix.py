@@ -69,6 +69,9 @@ MATRIX: dict[str, dict[str, int]] = {
         "province_official": OK,
         "other_province_official": OK,
     },
+    "sales_map": {role: OK for role in ROLES},
+    "address_lookup": {"visitor": LOGIN},
+    "handovers": {"visitor": LOGIN, "province_official": OK, "other_province_official": OK},
     "brand_mark_product": {
         "visitor": LOGIN,
         "operator": OK,
@@ -97,6 +100,7 @@ DEFAULTS = {
     "lot_labels": HIDDEN,
     "brand_marks": FORBIDDEN,
     "brand_mark_product": FORBIDDEN,
+    "handovers": FORBIDDEN,
 }
 
 
@@ -163,6 +167,9 @@ def world(settings, tmp_path):
         "lot_labels": reverse("traceability:labels", args=[lot.pk]),
         "trace": gs1.digital_link_path(gtin=lot.gtin, lot=lot.code),
         "brand_marks": reverse("catalog:brand_marks"),
+        "sales_map": reverse("places:map"),
+        "address_lookup": reverse("places:address"),
+        "handovers": reverse("places:handovers"),
         "brand_mark_product": reverse("catalog:brand_mark_product", args=[lot.product_id]),
     }
     return users, pages
