@@ -5,4 +5,4 @@ returning (measure, value) rows. Each runs in a fresh process against its own da
 results replace that benchmark's section of BENCHMARKS.md, with the machine and data size.
 """
 
-BENCHMARKS = ["geo_resolve", "household_import", "catalog_search", "checkout"]
+BENCHMARKS = ["geo_resolve", "household_import", "catalog_search", "checkout", "nearest_points"]

@@ -324,6 +324,9 @@ class SalesPoint(models.Model):
         indexes = [
             # The nearest-point search reads a latitude band, then longitudes inside it.
             models.Index(fields=["latitude", "longitude"], name="salespoint_lat_lng"),
+            models.Index(
+                fields=["status", "latitude", "longitude"], name="salespoint_status_lat_lng"
+            ),
             models.Index(fields=["province", "kind", "status"]),
             models.Index(fields=["commune", "kind"]),
         ]

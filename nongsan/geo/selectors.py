@@ -1,6 +1,7 @@
 """Reads of administrative units and countries: lookups by the names people write, form lists."""
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -628,10 +629,12 @@ def nearest_sales_points(
     """The `limit` points nearest to a place, nearest first, with the estimated travel time.
 
     A bounding box on the indexed latitude/longitude finds candidates; their exact haversine
-    distance ranks them. The box grows (x4) until it holds `limit` points within its radius:
-    every point nearer than the radius lies inside the box, so the answer is exact.
+    distance ranks them. The box grows until it holds `limit` points within its radius: every
+    point nearer than the radius lies inside the box, so the answer is exact. It grows by the
+    density seen so far (to about the radius that should hold `limit`), doubling while empty,
+    so a sparse area never jumps to a box holding half the country.
     """
-    base = points if points is not None else SalesPoint.objects.all()
+    base = (points if points is not None else SalesPoint.objects.all()).order_by()
     radius = NEAREST_FIRST_RADIUS_KM
     while True:
         lat_min, lat_max, lng_min, lng_max = distance.bounding_box(latitude, longitude, radius)
@@ -648,7 +651,10 @@ def nearest_sales_points(
         if len(within) >= limit or radius >= NEAREST_MAX_RADIUS_KM:
             chosen = (within if radius < NEAREST_MAX_RADIUS_KM else measured)[:limit]
             break
-        radius *= 4
+        if within:  # points spread evenly: `limit` of them need sqrt(limit / found) times more
+            radius *= min(4.0, max(1.25, math.sqrt(limit / len(within)) * 1.2))
+        else:
+            radius *= 2
     rows = SalesPoint.objects.select_related("commune", "province").in_bulk(
         [pk for _, pk in chosen]
     )
