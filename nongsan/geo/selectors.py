@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.db import connections
 from django.db.models import Count, Max, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -619,6 +620,37 @@ def sales_points(
     return points.order_by("name", "pk")
 
 
+# Coordinates no place has: stand-ins for the box's bounds while its SQL is compiled once.
+_BOX_STAND_INS = (-1234.5, 1234.25, -2345.5, 2345.25)
+
+
+def _box_reader(
+    points: QuerySet[SalesPoint],
+) -> Callable[[tuple[float, float, float, float]], list[tuple[int, float, float]]]:
+    """Read (id, latitude, longitude) of `points` inside a box, the SQL compiled once for all
+    the boxes of one search (compiling costs more than the indexed read itself)."""
+    low_lat, high_lat, low_lng, high_lng = _BOX_STAND_INS
+    query = points.filter(
+        latitude__gte=low_lat,
+        latitude__lte=high_lat,
+        longitude__gte=low_lng,
+        longitude__lte=high_lng,
+    ).values_list("pk", "latitude", "longitude")
+    sql, params = query.query.sql_with_params()
+    slots = [list(params).index(value) for value in _BOX_STAND_INS]
+    connection = connections[query.db]
+
+    def read(box: tuple[float, float, float, float]) -> list[tuple[int, float, float]]:
+        values = list(params)
+        for slot, value in zip(slots, box, strict=True):
+            values[slot] = value
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            return list(cursor.fetchall())
+
+    return read
+
+
 def nearest_sales_points(
     *,
     latitude: float,
@@ -635,15 +667,10 @@ def nearest_sales_points(
     so a sparse area never jumps to a box holding half the country.
     """
     base = (points if points is not None else SalesPoint.objects.all()).order_by()
+    read_box = _box_reader(base)
     radius = NEAREST_FIRST_RADIUS_KM
     while True:
-        lat_min, lat_max, lng_min, lng_max = distance.bounding_box(latitude, longitude, radius)
-        box = base.filter(
-            latitude__gte=lat_min,
-            latitude__lte=lat_max,
-            longitude__gte=lng_min,
-            longitude__lte=lng_max,
-        ).values_list("pk", "latitude", "longitude")
+        box = read_box(distance.bounding_box(latitude, longitude, radius))
         measured = sorted(
             (distance.haversine_km(latitude, longitude, lat, lng), pk) for pk, lat, lng in box
         )
