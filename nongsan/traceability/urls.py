@@ -11,6 +11,7 @@ urlpatterns = [
     path("truy-xuat/lo/<int:lot_id>/", views.lot_view, name="lot"),
     path("truy-xuat/lo/<int:lot_id>/mo-ban/", views.lot_open_view, name="lot_open"),
     path("truy-xuat/lo/<int:lot_id>/nhan/", views.label_sheet_view, name="labels"),
+    path("truy-xuat/don/<str:number>/nhan/", views.parcel_labels_view, name="parcel_labels"),
     re_path(
         r"^truy-xuat/qr/(?P<gtin>[0-9]{8,14})/(?P<code>[A-Za-z0-9-]{1,20})\.(?P<kind>svg|png)$",
         views.qr_view,

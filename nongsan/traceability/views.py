@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nongsan.core.errors import ApplicationError
 from nongsan.core.forms import form_error
+from nongsan.orders import selectors as orders_selectors
 from nongsan.traceability import gs1, labels, selectors, services
 from nongsan.traceability.forms import EventForm, LabelSheetForm, LotForm
 
@@ -67,6 +68,7 @@ def lot_view(request: HttpRequest, lot_id: int) -> HttpResponse:
             "url": url,
             "qr": gs1.qr_svg(url, scale=4),
             "sheet_form": LabelSheetForm(),
+            "uses": lot.uses.select_related("sub_order").order_by("-pk")[:50],
         },
     )
 
@@ -116,3 +118,15 @@ def trace_view(request: HttpRequest, gtin: str, code: str, serial: str = "") -> 
     lot = selectors.lot_get_public(gtin=gtin, code=code)
     journey = selectors.journey(lot=lot, serial=serial)
     return render(request, "traceability/trace.html", {"j": journey, "lot": lot})
+
+
+@login_required
+def parcel_labels_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The lot labels to stick on one order's parcel: their QR codes carry the sub-order as the
+    serial (AI 21), so the buyer who scans one sees that parcel's delivery too."""
+    sub = orders_selectors.sub_order_get_for_seller(actor=request.user, number=number)
+    rows = []
+    for lot in selectors.traced_lot_of(sub_order=sub).select_related("product", "household"):
+        url = gs1.digital_link(gtin=lot.gtin, lot=lot.code, serial=sub.number)
+        rows.append((lot, url, gs1.qr_svg(url, scale=3)))
+    return render(request, "traceability/parcel_labels.html", {"sub": sub, "rows": rows})

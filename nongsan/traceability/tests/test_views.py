@@ -160,3 +160,19 @@ def test_api_lots_events_and_public_trace(client):
         "/api/traceability/lots", {"product_id": product.pk}, content_type="application/json"
     )
     assert refused.status_code == 404
+
+
+def test_parcel_labels_carry_the_order_as_serial(client):
+    lot = factories.traced_lot()
+    order = order_factories.place(items=[(lot.product, 2)])
+    sub = order.sub_orders.get()
+    seller = orders_services.seller_user(sub.shop)
+    for step in (SubOrder.Status.CONFIRMED, SubOrder.Status.PACKED):
+        sub = orders_services.sub_order_transition(actor=seller, sub_order=sub, to=step)
+    client.force_login(seller)
+    lot_page = client.get(reverse("traceability:lot", args=[lot.pk])).content.decode()
+    assert reverse("traceability:parcel_labels", args=[sub.number]) in lot_page
+    page = client.get(reverse("traceability:parcel_labels", args=[sub.number])).content.decode()
+    assert gs1.digital_link(gtin=lot.gtin, lot=lot.code, serial=sub.number) in page
+    client.force_login(order.buyer)
+    assert client.get(reverse("traceability:parcel_labels", args=[sub.number])).status_code == 404
