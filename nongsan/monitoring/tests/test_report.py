@@ -95,7 +95,7 @@ class TestProvinceReport:
 
         manual = [row for row in report.rows if not row.indicator.is_computed]
         assert [row.indicator.code for row in manual] == [
-            "II.3", "III.1", "III.2", "III.5",
+            "III.1", "III.2", "III.5",
         ]  # fmt: skip
         assert all(row.value is None and row.cumulative is None for row in manual)
         assert [len(section.rows) for section in report.sections] == [4, 7, 5]
