@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from nongsan.accounts.api import router as accounts_router
 from nongsan.catalog.api import router as catalog_router
+from nongsan.catalog.api_marks import router as brand_marks_router
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.api import router as geo_router
 from nongsan.households.api import router as households_router
@@ -77,6 +78,7 @@ api.add_router("/geo", geo_router)
 api.add_router("/households", households_router)
 api.add_router("/training", training_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/brand-marks", brand_marks_router)
 api.add_router("/orders", orders_router)
 api.add_router("/payments", payments_router)
 api.add_router("/shipping", shipping_router)

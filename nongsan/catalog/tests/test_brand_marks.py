@@ -203,3 +203,37 @@ def test_grant_and_revoke_pages(client):
     client.force_login(other)
     assert client.get(url).status_code == 404
     assert client.post(reverse("catalog:brand_mark_revoke", args=[mark.pk])).status_code == 404
+
+
+def test_brand_marks_api(client):
+    product = certified(factories.product())
+    operator = factories.operator(product.marketplace)
+    client.force_login(operator)
+    today = timezone.localdate().isoformat()
+    bad = client.post(
+        "/api/brand-marks",
+        {"product_id": product.pk, "criteria": ["ratings"], "reason": "x", "valid_from": today},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["field"] == "criteria"
+    made = client.post(
+        "/api/brand-marks",
+        {"product_id": product.pk, "criteria": ["certification"], "reason": "VietGAP",
+         "valid_from": today},
+        content_type="application/json",
+    )  # fmt: skip
+    assert made.status_code == 201 and made.json()["marketplace"] == "postmart"
+    assert client.get("/api/brand-marks").json()["count"] == 1
+    assert client.get(f"/api/brand-marks/products/{product.pk}").json()["marked"] is True
+    mark_id = made.json()["id"]
+    revoked = client.post(
+        f"/api/brand-marks/{mark_id}/revoke", {"reason": "Hết hạn"}, content_type="application/json"
+    )
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    assert client.get(f"/api/brand-marks/products/{product.pk}").json()["marked"] is False
+    client.force_login(account_factories.user(Role.BUYER))
+    assert client.get("/api/brand-marks").status_code == 403
+    refused = client.post(
+        f"/api/brand-marks/{mark_id}/revoke", {"reason": "x"}, content_type="application/json"
+    )
+    assert refused.status_code == 404
