@@ -3,9 +3,11 @@ for everyone, the sales points synced, and the Ministry's first handovers."""
 
 import random
 
+from django.db.models import Count
+
 from nongsan.accounts.models import Role, User
 from nongsan.catalog.models import Shop
-from nongsan.geo.models import AddressHandover, Commune, SalesPoint
+from nongsan.geo.models import AddressHandover, Commune, DigitalAddress, Province, SalesPoint
 from nongsan.orders import services as orders_services
 from nongsan.orgs.models import Carrier, PostOffice
 from nongsan.places import services
@@ -82,13 +84,20 @@ def places_demo_seed(*, rng: random.Random) -> dict[str, int]:
     synced = services.sales_points_sync()
     handed = 0
     if official is not None and not AddressHandover.objects.exists():
-        for short_name in ("Lạng Sơn", "Bắc Ninh"):
-            province = Commune.objects.filter(province__short_name=short_name).first()
-            if province is not None:
-                services.handover_record(
-                    actor=official, province=province.province, note="Đợt bàn giao đầu tiên"
-                )
-                handed += 1
+        # The two provinces with the most addresses get their first batch.
+        busiest = (
+            DigitalAddress.objects.filter(handover__isnull=True)
+            .values("commune__province")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "commune__province")[:2]
+        )
+        for row in busiest:
+            services.handover_record(
+                actor=official,
+                province=Province.objects.get(pk=row["commune__province"]),
+                note="Đợt bàn giao đầu tiên",
+            )
+            handed += 1
     return {
         "post_offices": offices,
         "shop_stalls": stalls,
