@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo serve test test-fast lint bench messages browser clean
+.PHONY: install demo serve test test-fast lint bench messages browser leaflet clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,16 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP) messages
+install: $(STAMP) messages leaflet
+
+# Leaflet for the sales-point map, from the npm registry at set-up; never committed.
+LEAFLET := leaflet@1.9.4
+LEAFLET_DIR := nongsan/places/static/vendor/leaflet
+leaflet: $(LEAFLET_DIR)/leaflet.js
+$(LEAFLET_DIR)/leaflet.js:
+	npm install --no-save --no-audit --no-fund --prefix build/npm $(LEAFLET)
+	mkdir -p $(LEAFLET_DIR)
+	cp -r build/npm/node_modules/leaflet/dist/. $(LEAFLET_DIR)/
 
 # Translations are compiled from the committed .po files; msgfmt comes from Debian's gettext.
 messages: $(STAMP)
@@ -51,4 +60,4 @@ bench: install
 	$(PY) -m nongsan.bench
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles build $(LEAFLET_DIR)

@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from nongsan.accounts.api import router as accounts_router
 from nongsan.catalog.api import router as catalog_router
+from nongsan.catalog.api_marks import router as brand_marks_router
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.api import router as geo_router
 from nongsan.households.api import router as households_router
@@ -16,7 +17,9 @@ from nongsan.orders.api import payments_router
 from nongsan.orders.api import router as orders_router
 from nongsan.partners.api import router as partners_router
 from nongsan.payments.api import router as post_office_router
+from nongsan.places.api import router as places_router
 from nongsan.shipping.api import router as shipping_router
+from nongsan.traceability.api import router as traceability_router
 from nongsan.training.api import router as training_router
 
 api = NinjaAPI(
@@ -80,11 +83,14 @@ api.add_router("/geo", geo_router)
 api.add_router("/households", households_router)
 api.add_router("/training", training_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/brand-marks", brand_marks_router)
 api.add_router("/orders", orders_router)
 api.add_router("/payments", payments_router)
 api.add_router("/shipping", shipping_router)
 api.add_router("/info", info_router)
 api.add_router("/post-office", post_office_router)
 api.add_router("/lending", lending_router)
+api.add_router("/traceability", traceability_router)
+api.add_router("/places", places_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/partners", partners_router)

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "nongsan.shipping",
     "nongsan.info",
     "nongsan.lending",
+    "nongsan.traceability",
+    "nongsan.places",
     "nongsan.monitoring",
     "nongsan.support",
     "nongsan.partners",
@@ -131,6 +133,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "shipping-freshness-check": {"task": "shipping.freshness_check", "schedule": 300.0},
     "lending-sync": {"task": "lending.sync", "schedule": 900.0},
     "info-deliver-due": {"task": "info.deliver_due", "schedule": 600.0},
+    "places-digital-addresses-assign": {
+        "task": "places.digital_addresses_assign",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    "places-sales-points-sync": {"task": "places.sales_points_sync", "schedule": 3600.0},
     # OCOP stars and standards lapse with their certificates (a few minutes after midnight).
     "monitoring-facts-fold": {"task": "monitoring.facts_fold", "schedule": 600.0},
     "monitoring-filing-reminders": {
@@ -271,4 +278,13 @@ PARTNERS = {
     "WEBHOOK_SENDER": os.environ.get(
         "PARTNERS_WEBHOOK_SENDER", "nongsan.partners.transport.SandboxSender"
     ),
+}
+
+# Traceability: lots' GS1 Digital Link URLs resolve on this site; products without their own
+# barcode get GTINs from the operator's GS1 Vietnam company prefix (893..., set in production).
+TRACEABILITY = {
+    "RESOLVER_URL": os.environ.get(
+        "TRACEABILITY_RESOLVER_URL", os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+    ),
+    "GS1_COMPANY_PREFIX": os.environ.get("TRACEABILITY_GS1_COMPANY_PREFIX", "8938"),
 }

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("nongsan.shipping.urls")),
     path("", include("nongsan.info.urls")),
     path("", include("nongsan.lending.urls")),
+    path("", include("nongsan.traceability.urls")),
+    path("", include("nongsan.places.urls")),
     path("theo-doi/", include("nongsan.monitoring.urls")),
     path("", include("nongsan.support.urls")),
     path("", include("nongsan.partners.urls")),

@@ -12,4 +12,5 @@ BENCHMARKS = [
     "checkout",
     "monitoring_report",
     "partner_ingest",
+    "nearest_points",
 ]

@@ -100,6 +100,7 @@ def _search(
     kind: str,
     sort: str,
     page: int,
+    branded: bool = False,
 ) -> dict[str, Any]:
     filters = selectors.ProductFilters(
         query=q,
@@ -114,6 +115,7 @@ def _search(
         shop=selectors.shop_get_public(slug=shop) if shop else None,
         kind=kind,
         sort=sort,
+        branded=branded,
     )
     result = selectors.search_page(filters=filters, page=page, per_page=24)
     return {
@@ -127,7 +129,8 @@ SEARCH_DOC = (
     "Diacritic- and case-insensitive, regional synonyms included (`mang cau` finds `Na`). "
     "Filters: category and province (with sub-units), standard (vietgap, globalgap, organic), "
     "ocop (minimum stars), price range in VND, in_season, marketplace, shop, kind "
-    "(produce/input). Sort: lien-quan, moi-nhat, gia-tang, gia-giam."
+    "(produce/input), branded (a brand mark in force). "
+    "Sort: lien-quan, moi-nhat, gia-tang, gia-giam."
 )
 
 
@@ -147,6 +150,7 @@ def product_list(
     kind: str = "",
     sort: str = "",
     page: int = 1,
+    branded: bool = False,
 ) -> dict[str, Any]:
     return _search(**{k: v for k, v in locals().items() if k != "request"})
 
@@ -167,6 +171,7 @@ def product_search(
     kind: str = "",
     sort: str = "",
     page: int = 1,
+    branded: bool = False,
 ) -> dict[str, Any]:
     return _search(**{k: v for k, v in locals().items() if k != "request"})
 

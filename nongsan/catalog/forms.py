@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nongsan.catalog import moderation, search, selectors
-from nongsan.catalog.models import Category, Product, Shop
+from nongsan.catalog.models import BrandMark, Category, Product, Shop
 from nongsan.core.errors import ApplicationError
 from nongsan.core.money import parse_vnd
 from nongsan.geo.models import Commune, Province
@@ -377,6 +377,7 @@ class SearchForm(forms.Form):
     gia_tu = VndField(label=_("Giá từ (đồng)"), required=False)
     gia_den = VndField(label=_("Giá đến (đồng)"), required=False)
     dang_mua = forms.BooleanField(label=_("Đang vào mùa"), required=False)
+    gan_mark = forms.BooleanField(label=_("Có mark thương hiệu"), required=False)
     san = forms.ChoiceField(label=_("Sàn"), required=False)
     sap_xep = forms.ChoiceField(
         label=_("Sắp xếp"),
@@ -433,6 +434,7 @@ class SearchForm(forms.Form):
             "price_min": data.get("gia_tu"),
             "price_max": data.get("gia_den"),
             "in_season": bool(data.get("dang_mua")),
+            "branded": bool(data.get("gan_mark")),
             "marketplace": self._marketplaces.get(data.get("san") or ""),
             "sort": data.get("sap_xep") or "",
         }
@@ -463,3 +465,36 @@ class HouseholdPriceForm(forms.Form):
     season_end = forms.DateField(
         label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class BrandMarkForm(forms.Form):
+    """Granting a brand mark: the criteria it is granted against, its validity, the reason."""
+
+    criteria = forms.MultipleChoiceField(
+        label=_("Tiêu chí"),
+        choices=BrandMark.Criterion.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    valid_from = forms.DateField(
+        label=_("Hiệu lực từ ngày"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Để trống: không thời hạn (đến khi thu hồi)."),
+    )
+    reason = forms.CharField(
+        label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BrandMarkRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do thu hồi"), max_length=500)
+
+
+class BrandMarkTargetForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Gắn cho"), choices=[("san-pham", _("Sản phẩm")), ("ho", _("Hộ sản xuất"))]
+    )
+    number = forms.IntegerField(label=_("Mã số"), min_value=1)

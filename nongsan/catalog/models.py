@@ -6,6 +6,7 @@ apps update through catalog services, so listing pages read them without joins.
 """
 
 import datetime as dt
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -159,6 +160,14 @@ class Shop(models.Model):
     story = models.TextField(_("câu chuyện của gian hàng"), max_length=3000, blank=True)
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="shops", verbose_name=_("xã/phường")
+    )
+    digital_address = models.ForeignKey(
+        "geo.DigitalAddress",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("địa chỉ số"),
     )
     is_active = models.BooleanField(_("đang mở"), default=True)
     closed_reason = models.CharField(_("lý do tạm đóng"), max_length=300, blank=True)
@@ -615,3 +624,119 @@ class HouseholdPriceUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer_id} {self.household_id} {self.quantity}"
+
+
+class BrandMark(models.Model):
+    """A brand mark (gắn mark thương hiệu) granted to a product or a household.
+
+    A marketplace operator grants it on their marketplace, a provincial official in their
+    province, against criteria stated with it (and checked by the service when granted), for a
+    period and with a reason. It can be revoked (with a reason); the rows are its history.
+    Appendix 01 counts products (II.3) and households (II.4) with a mark.
+    """
+
+    class Criterion(models.TextChoices):
+        CERTIFICATION = (
+            "certification",
+            _("Có chứng nhận còn hiệu lực (VietGAP, GlobalGAP, hữu cơ)"),
+        )
+        QUALITY = "quality", _("Chất lượng được xếp hạng: OCOP từ 3 sao")
+        RATINGS = "ratings", _("Người mua đánh giá từ 4 sao trở lên (ít nhất 5 lượt)")
+
+    product = models.ForeignKey(
+        Product,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="brand_marks",
+        verbose_name=_("sản phẩm"),
+    )
+    household = models.ForeignKey(
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="brand_marks",
+        verbose_name=_("hộ sản xuất"),
+    )
+    # Who grants it: a marketplace (its operators) or a province (its officials).
+    marketplace = models.ForeignKey(
+        Marketplace,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sàn cấp"),
+    )
+    province = models.ForeignKey(
+        Province,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tỉnh cấp"),
+    )
+    criteria = models.JSONField(_("tiêu chí"), default=list)
+    reason = models.CharField(_("lý do"), max_length=500)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("cấp lúc"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = _("mark thương hiệu")
+        verbose_name_plural = _("mark thương hiệu")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(product__isnull=False, household__isnull=True)
+                | Q(product__isnull=True, household__isnull=False),
+                name="brandmark_product_or_household",
+            ),
+            models.CheckConstraint(
+                condition=Q(marketplace__isnull=False, province__isnull=True)
+                | Q(marketplace__isnull=True, province__isnull=False),
+                name="brandmark_marketplace_or_province",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="brandmark_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoke_reason=""),
+                name="brandmark_revoked_with_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["product", "valid_from"],
+                condition=Q(revoked_at__isnull=True),
+                name="brandmark_product_live",
+            ),
+            models.Index(
+                fields=["household", "valid_from"],
+                condition=Q(revoked_at__isnull=True),
+                name="brandmark_household_live",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product or self.household} ({self.valid_from:%d/%m/%Y})"
+
+    @property
+    def criteria_labels(self) -> list[str]:
+        return [str(self.Criterion(c).label) for c in self.criteria if c in self.Criterion.values]
+
+    def is_active_on(self, day: date) -> bool:
+        return (
+            self.revoked_at is None
+            and self.valid_from <= day
+            and (self.valid_until is None or self.valid_until >= day)
+        )

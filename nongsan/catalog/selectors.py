@@ -15,9 +15,11 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -40,6 +42,7 @@ from nongsan.accounts.models import Role
 from nongsan.accounts.scope import scope_filter
 from nongsan.catalog import moderation, search
 from nongsan.catalog.models import (
+    BrandMark,
     Category,
     HouseholdPrice,
     HouseholdPriceUse,
@@ -268,9 +271,11 @@ def _valid_certifications(today: dt.date | None = None) -> Prefetch:
 
 
 def _card_queryset(products: QuerySet[Product]) -> QuerySet[Product]:
-    return products.select_related(
-        "shop", "marketplace", "origin_province", "origin_commune"
-    ).prefetch_related(_cover_photo(), _valid_certifications())
+    return (
+        products.select_related("shop", "marketplace", "origin_province", "origin_commune")
+        .prefetch_related(_cover_photo(), _valid_certifications())
+        .annotate(brand_marked=ExpressionWrapper(brand_marked_condition(), BooleanField()))
+    )
 
 
 def _product_detail_queryset() -> QuerySet[Product]:
@@ -348,6 +353,9 @@ def shop_get_public(*, slug: str) -> Shop:
     shop = (
         Shop.objects.select_related("marketplace", "commune__province", "household", "cooperative")
         .filter(slug=slug, is_active=True, marketplace__is_active=True)
+        .annotate(
+            household_marked=Exists(active_marks().filter(household=OuterRef("household_id")))
+        )
         .first()
     )
     if shop is None:
@@ -580,6 +588,7 @@ class ProductFilters:
     shop: Shop | None = None
     kind: str = ""
     sort: str = ""
+    branded: bool = False  # a brand mark in force, the product's own or its household's
 
 
 def month_day(day: dt.date) -> int:
@@ -690,7 +699,12 @@ def _filter_tokens(filters: ProductFilters, today: dt.date) -> list[str]:
 
 def _needs_product_rows(filters: ProductFilters) -> bool:
     """Filters the postings cannot answer."""
-    return bool(filters.standard or filters.price_min is not None or filters.price_max is not None)
+    return bool(
+        filters.standard
+        or filters.branded
+        or filters.price_min is not None
+        or filters.price_max is not None
+    )
 
 
 def _tier_sets(parsed: search.ParsedQuery, tokens: Sequence[str] = ()) -> list[IdSet]:
@@ -732,6 +746,8 @@ def _filtered(filters: ProductFilters, today: dt.date) -> QuerySet[Product]:
         products = products.filter(Exists(valid))
     if filters.ocop_min is not None:
         products = products.filter(ocop_stars__gte=max(filters.ocop_min, 3))
+    if filters.branded:
+        products = products.filter(brand_marked_condition(today=today))
     if filters.price_min is not None:
         products = products.filter(price__gte=filters.price_min)
     if filters.price_max is not None:
@@ -1297,3 +1313,120 @@ def household_price_products(
     if province_id is not None:
         products = products.filter(origin_province_id=province_id)
     return products
+
+
+# --- Brand marks --------------------------------------------------------------------------------
+
+
+def active_marks(*, today: dt.date | None = None) -> QuerySet[BrandMark]:
+    """Marks in force on `today`: granted, not revoked, within their validity."""
+    today = today or timezone.localdate()
+    return BrandMark.objects.filter(revoked_at__isnull=True, valid_from__lte=today).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+
+
+def brand_marked_condition(*, today: dt.date | None = None) -> Q:
+    """Products with a mark in force, their own or their household's (the search filter)."""
+    marks = active_marks(today=today)
+    return Q(Exists(marks.filter(product=OuterRef("pk")))) | Q(
+        Exists(marks.filter(household=OuterRef("household_id")))
+    )
+
+
+def marked_product_ids(*, products: Iterable[Product], today: dt.date | None = None) -> set[int]:
+    """Which of these products show the brand mark badge (one query for a page of cards)."""
+    rows = list(products)
+    if not rows:
+        return set()
+    households = {p.household_id for p in rows if p.household_id}
+    marks = active_marks(today=today).filter(
+        Q(product_id__in=[p.pk for p in rows]) | Q(household_id__in=households)
+    )
+    product_ids, household_ids = set(), set()
+    for product_id, household_id in marks.values_list("product_id", "household_id"):
+        if product_id:
+            product_ids.add(product_id)
+        else:
+            household_ids.add(household_id)
+    return {p.pk for p in rows if p.pk in product_ids or p.household_id in household_ids}
+
+
+def household_is_marked(*, household_id: int | None, today: dt.date | None = None) -> bool:
+    if household_id is None:
+        return False
+    return active_marks(today=today).filter(household_id=household_id).exists()
+
+
+def may_grant_for_product(*, actor: Any, product: Product) -> bool:
+    if not _active(actor):
+        return False
+    if actor.role == Role.MARKETPLACE_OPERATOR:
+        return actor.marketplace_id == product.marketplace_id
+    if actor.role == Role.PROVINCE_OFFICIAL:
+        return actor.province_id == product.origin_province_id
+    return False
+
+
+def may_grant_for_household(*, actor: Any, household: Household) -> bool:
+    if not _active(actor):
+        return False
+    if actor.role == Role.MARKETPLACE_OPERATOR:
+        return Shop.objects.filter(
+            Q(household=household) | Q(products__household=household),
+            marketplace_id=actor.marketplace_id,
+        ).exists()
+    if actor.role == Role.PROVINCE_OFFICIAL:
+        return household.commune.province_id == actor.province_id
+    return False
+
+
+def may_grant(*, actor: Any) -> bool:
+    return _active(actor) and actor.role in (Role.MARKETPLACE_OPERATOR, Role.PROVINCE_OFFICIAL)
+
+
+def brand_mark_list(*, actor: Any) -> QuerySet[BrandMark]:
+    """The marks the actor's marketplace or province granted (the history, revoked included)."""
+    marks = BrandMark.objects.select_related(
+        "product__shop", "household__commune", "marketplace", "province", "granted_by"
+    ).order_by("-granted_at", "-pk")
+    if not _active(actor):
+        return marks.none()
+    if actor.role == Role.MARKETPLACE_OPERATOR:
+        return marks.filter(marketplace_id=actor.marketplace_id)
+    if actor.role == Role.PROVINCE_OFFICIAL:
+        return marks.filter(province_id=actor.province_id)
+    return marks.none()
+
+
+def brand_mark_get_for(*, actor: Any, mark_id: int) -> BrandMark:
+    mark = brand_mark_list(actor=actor).filter(pk=mark_id).first()
+    if mark is None:
+        raise _not_found()
+    return mark
+
+
+def brand_mark_target_product(*, actor: Any, product_id: int) -> Product:
+    product = _product_detail_queryset().filter(pk=product_id).first()
+    if product is None or not may_grant_for_product(actor=actor, product=product):
+        raise _not_found()
+    return product
+
+
+def brand_mark_target_household(*, actor: Any, household_id: int) -> Household:
+    household = (
+        Household.objects.select_related("commune__province").filter(pk=household_id).first()
+    )
+    if household is None or not may_grant_for_household(actor=actor, household=household):
+        raise _not_found()
+    return household
+
+
+def marks_of(
+    *, product: Product | None = None, household: Household | None = None
+) -> QuerySet[BrandMark]:
+    """A product's or household's marks, newest first (revoked included: the history)."""
+    marks = BrandMark.objects.select_related("marketplace", "province").order_by("-granted_at")
+    if product is not None:
+        return marks.filter(product=product)
+    return marks.filter(household=household)

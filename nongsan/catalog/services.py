@@ -17,6 +17,7 @@ from django.utils.text import capfirst, slugify
 from nongsan.accounts.models import Role, User
 from nongsan.catalog import images, moderation, search, selectors
 from nongsan.catalog.models import (
+    BrandMark,
     Category,
     HouseholdPrice,
     HouseholdPriceUse,
@@ -1223,3 +1224,165 @@ def household_price_release(*, reference: str) -> int:
     return HouseholdPriceUse.objects.filter(reference=reference, released_at__isnull=True).update(
         released_at=timezone.now()
     )
+
+
+# --- Brand marks --------------------------------------------------------------------------------
+
+MARK_MIN_RATINGS = 5
+MARK_MIN_AVERAGE = Decimal(4)
+MARK_STANDARDS = (
+    Certification.Kind.VIETGAP,
+    Certification.Kind.GLOBALGAP,
+    Certification.Kind.ORGANIC,
+)
+
+
+def _mark_criterion_unmet(
+    criterion: str, *, product: Product | None, household: Household | None, today: dt.date
+) -> str | None:
+    """Why a stated criterion does not hold for the product or household (None: it holds)."""
+    valid = Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    if criterion == BrandMark.Criterion.CERTIFICATION:
+        if product is not None:
+            found = product.certifications.filter(valid, kind__in=MARK_STANDARDS).exists() or (
+                product.household_id is not None
+                and Certification.objects.filter(
+                    valid, household_id=product.household_id, kind__in=MARK_STANDARDS
+                ).exists()
+            )
+        else:
+            found = Certification.objects.filter(
+                valid, household=household, kind__in=MARK_STANDARDS
+            ).exists()
+        return None if found else "chưa có chứng nhận VietGAP, GlobalGAP hoặc hữu cơ còn hiệu lực"
+    if criterion == BrandMark.Criterion.QUALITY:
+        if product is not None:
+            found = bool(product.ocop_stars)
+        else:
+            found = (
+                Product.objects.filter(household=household, ocop_stars__gte=3).exists()
+                or Certification.objects.filter(
+                    valid, household=household, kind=Certification.Kind.OCOP
+                ).exists()
+            )
+        return None if found else "chưa có sản phẩm được xếp hạng OCOP từ 3 sao"
+    if criterion == BrandMark.Criterion.RATINGS:
+        if product is not None:
+            count, total = product.rating_count, product.rating_sum
+        else:
+            sums = Shop.objects.filter(household=household).aggregate(
+                n=models.Sum("rating_count"), s=models.Sum("rating_sum")
+            )
+            count, total = sums["n"] or 0, sums["s"] or 0
+        if count < MARK_MIN_RATINGS:
+            return f"mới có {count} lượt đánh giá (cần ít nhất {MARK_MIN_RATINGS})"
+        if Decimal(total) / count < MARK_MIN_AVERAGE:
+            return f"điểm đánh giá trung bình {Decimal(total) / count:.1f} sao, dưới 4 sao"
+        return None
+    return "không phải tiêu chí đã quy định"
+
+
+@transaction.atomic
+def brand_mark_grant(
+    *,
+    actor: User,
+    criteria: Sequence[str],
+    reason: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+    product: Product | None = None,
+    household: Household | None = None,
+    now: dt.datetime | None = None,
+) -> BrandMark:
+    """A marketplace operator (on their marketplace) or a provincial official (in their
+    province) grants a brand mark to a product or a household. Each stated criterion is checked
+    against the platform's data; the household's first mark is its BRAND_MARKED milestone."""
+    now = now or timezone.now()
+    if (product is None) == (household is None):
+        raise ApplicationError("Chọn một sản phẩm hoặc một hộ sản xuất.", field="product")
+    if product is not None:
+        allowed = selectors.may_grant_for_product(actor=actor, product=product)
+    else:
+        assert household is not None
+        allowed = selectors.may_grant_for_household(actor=actor, household=household)
+    if not allowed:
+        raise _forbidden(
+            "Chỉ vận hành sàn của sản phẩm hoặc cán bộ Sở của tỉnh gắn được mark thương hiệu."
+        )
+    chosen = sorted(set(criteria))
+    if not chosen:
+        raise ApplicationError("Hãy chọn ít nhất một tiêu chí.", field="criteria")
+    today = timezone.localdate(now)
+    for criterion in chosen:
+        if criterion not in BrandMark.Criterion.values:
+            raise ApplicationError(f"Tiêu chí “{criterion}” không hợp lệ.", field="criteria")
+        unmet = _mark_criterion_unmet(criterion, product=product, household=household, today=today)
+        if unmet:
+            label = BrandMark.Criterion(criterion).label
+            raise ApplicationError(f"Chưa đạt tiêu chí “{label}”: {unmet}.", field="criteria")
+    reason = " ".join(reason.split())[:500]
+    if not reason:
+        raise ApplicationError("Hãy ghi lý do gắn mark.", field="reason", code="required")
+    if valid_until is not None and valid_until < valid_from:
+        raise ApplicationError("Ngày hết hiệu lực phải sau ngày bắt đầu.", field="valid_until")
+    if valid_until is not None and valid_until < today:
+        raise ApplicationError("Thời hạn hiệu lực đã qua.", field="valid_until")
+    by_marketplace = actor.role == Role.MARKETPLACE_OPERATOR
+    granter = (
+        {"marketplace_id": actor.marketplace_id}
+        if by_marketplace
+        else {"province_id": actor.province_id}
+    )
+    target = {"product": product} if product is not None else {"household": household}
+    if selectors.active_marks(today=today).filter(**granter, **target).exists():
+        raise ApplicationError("Đã có mark thương hiệu đang hiệu lực.", field="product")
+    mark = BrandMark.objects.create(
+        **target,
+        **granter,
+        criteria=chosen,
+        reason=reason,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        granted_by=actor,
+        granted_at=now,
+    )
+    owner = product.household if product is not None else household
+    if owner is not None:
+        # A mark that starts later is achieved when it starts (local midnight of that day).
+        starts = timezone.make_aware(dt.datetime.combine(valid_from, dt.time()))
+        households_services.milestone_record(
+            household=owner,
+            kind=Milestone.Kind.BRAND_MARKED,
+            marketplace=(
+                product.marketplace
+                if product is not None
+                else (actor.marketplace if by_marketplace else None)
+            ),
+            achieved_at=max(now, starts),
+            source="catalog.brand_mark",
+        )
+    return mark
+
+
+@transaction.atomic
+def brand_mark_revoke(
+    *, actor: User, mark: BrandMark, reason: str, now: dt.datetime | None = None
+) -> BrandMark:
+    """Withdraw a mark (its granter only), with the reason; the row stays as history."""
+    locked = BrandMark.objects.select_for_update().get(pk=mark.pk)
+    same_granter = actor.is_active and (
+        (actor.role == Role.MARKETPLACE_OPERATOR and actor.marketplace_id == locked.marketplace_id)
+        or (actor.role == Role.PROVINCE_OFFICIAL and actor.province_id == locked.province_id)
+    )
+    if not same_granter:
+        raise _forbidden("Chỉ nơi đã gắn mark mới thu hồi được.")
+    if locked.revoked_at is not None:
+        raise ApplicationError("Mark này đã bị thu hồi.", field="reason")
+    reason = " ".join(reason.split())[:500]
+    if not reason:
+        raise ApplicationError("Hãy ghi lý do thu hồi.", field="reason", code="required")
+    locked.revoked_at = now or timezone.now()
+    locked.revoked_by = actor
+    locked.revoke_reason = reason
+    locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    return locked

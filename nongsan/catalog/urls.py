@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nongsan.catalog import views
+from nongsan.catalog import views, views_marks
 
 app_name = "catalog"
 urlpatterns = [
@@ -50,4 +50,21 @@ urlpatterns = [
         name="moderation_product",
     ),
     path("kiem-duyet/gian-hang/<int:shop_id>/", views.shop_active_view, name="shop_active"),
+    # Brand marks: marketplace operators and provincial officials
+    path("thuong-hieu/", views_marks.brand_marks_view, name="brand_marks"),
+    path(
+        "thuong-hieu/san-pham/<int:product_id>/",
+        views_marks.brand_mark_grant_view,
+        name="brand_mark_product",
+    ),
+    path(
+        "thuong-hieu/ho/<int:household_id>/",
+        views_marks.brand_mark_grant_view,
+        name="brand_mark_household",
+    ),
+    path(
+        "thuong-hieu/<int:mark_id>/thu-hoi/",
+        views_marks.brand_mark_revoke_view,
+        name="brand_mark_revoke",
+    ),
 ]

@@ -140,6 +140,7 @@ def product_view(request: HttpRequest, product_id: int) -> HttpResponse:
             "household_offer": selectors.household_offers_for(
                 buyer=request.user, products=[product]
             ).get(product.pk),
+            "brand_marked": bool(selectors.marked_product_ids(products=[product])),
         },
     )
 

@@ -1,25 +1,33 @@
 """Reads of administrative units and countries: lookups by the names people write, form lists."""
 
+import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Count, Max, QuerySet, Sum
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold, fold_key
+from nongsan.geo import distance, postcodes
 from nongsan.geo.models import (
+    AddressHandover,
     Commune,
     Country,
+    DigitalAddress,
     LegacyDistrict,
     LegacyProvince,
     LegacyWard,
     LegacyWardSuccessor,
     Province,
     Region,
+    SalesPoint,
 )
 
 # Names people write for a current province that its official names do not fold to (keys are
@@ -524,3 +532,160 @@ def _kind_word(kinds: Iterable[str]) -> str:
     if len(distinct) == 1:
         return next(iter(distinct)).lower()
     return "xã/phường"
+
+
+# --- Digital addresses and sales points ---------------------------------------------------------
+
+
+def digital_address_get(*, code: str) -> DigitalAddress:
+    """A digital address by its code, as typed (case, spaces and look-alike letters forgiven)."""
+    normalized = postcodes.normalize_code(code)
+    if not postcodes.is_valid_code(normalized):
+        raise ApplicationError(
+            f"Mã địa chỉ số “{code}” không đúng dạng 5 chữ số, gạch ngang, 7 ký tự "
+            "(ví dụ 25000-7K3QD2M) hoặc sai ký tự kiểm tra.",
+            field="code",
+        )
+    found = (
+        DigitalAddress.objects.select_related("commune__province").filter(code=normalized).first()
+    )
+    if found is None:
+        raise Http404(_("Không tìm thấy địa chỉ số."))
+    return found
+
+
+@dataclass(frozen=True)
+class HandoverRow:
+    province: Province
+    created: int
+    handed_over: int
+    last_handover_at: dt.datetime | None
+
+    @property
+    def remaining(self) -> int:
+        return self.created - self.handed_over
+
+
+def handover_table() -> list[HandoverRow]:
+    """Per province: digital addresses created, handed over to the province, and when."""
+    created = dict(
+        DigitalAddress.objects.values("commune__province")
+        .annotate(n=Count("pk"))
+        .values_list("commune__province", "n")
+    )
+    handed: dict[int, tuple[int, dt.datetime | None]] = {
+        province_id: (n or 0, last)
+        for province_id, n, last in AddressHandover.objects.values("province")
+        .annotate(n=Sum("count"), last=Max("handed_over_at"))
+        .values_list("province", "n", "last")
+    }
+    return [
+        HandoverRow(
+            province=province,
+            created=created.get(province.pk, 0),
+            handed_over=handed.get(province.pk, (0, None))[0],
+            last_handover_at=handed.get(province.pk, (0, None))[1],
+        )
+        for province in Province.objects.order_by("code")
+    ]
+
+
+@dataclass(frozen=True)
+class NearPoint:
+    point: SalesPoint
+    distance_km: float
+    minutes: int
+
+
+NEAREST_FIRST_RADIUS_KM = 5.0
+NEAREST_MAX_RADIUS_KM = 2500.0  # the length of the country: beyond it, every point qualifies
+
+
+def sales_points(
+    *,
+    province: Province | None = None,
+    commune: Commune | None = None,
+    kind: str = "",
+    status: str = "",
+) -> QuerySet[SalesPoint]:
+    points = SalesPoint.objects.select_related("commune", "province")
+    if province is not None:
+        points = points.filter(province=province)
+    if commune is not None:
+        points = points.filter(commune=commune)
+    if kind:
+        points = points.filter(kind=kind)
+    if status:
+        points = points.filter(status=status)
+    return points.order_by("name", "pk")
+
+
+# Coordinates no place has: stand-ins for the box's bounds while its SQL is compiled once.
+_BOX_STAND_INS = (-1234.5, 1234.25, -2345.5, 2345.25)
+
+
+def _box_reader(
+    points: QuerySet[SalesPoint],
+) -> Callable[[tuple[float, float, float, float]], list[tuple[int, float, float]]]:
+    """Read (id, latitude, longitude) of `points` inside a box, the SQL compiled once for all
+    the boxes of one search (compiling costs more than the indexed read itself)."""
+    low_lat, high_lat, low_lng, high_lng = _BOX_STAND_INS
+    query = points.filter(
+        latitude__gte=low_lat,
+        latitude__lte=high_lat,
+        longitude__gte=low_lng,
+        longitude__lte=high_lng,
+    ).values_list("pk", "latitude", "longitude")
+    sql, params = query.query.sql_with_params()
+    slots = [list(params).index(value) for value in _BOX_STAND_INS]
+    connection = connections[query.db]
+
+    def read(box: tuple[float, float, float, float]) -> list[tuple[int, float, float]]:
+        values = list(params)
+        for slot, value in zip(slots, box, strict=True):
+            values[slot] = value
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            return list(cursor.fetchall())
+
+    return read
+
+
+def nearest_sales_points(
+    *,
+    latitude: float,
+    longitude: float,
+    limit: int = 10,
+    points: QuerySet[SalesPoint] | None = None,
+) -> list[NearPoint]:
+    """The `limit` points nearest to a place, nearest first, with the estimated travel time.
+
+    A bounding box on the indexed latitude/longitude finds candidates; their exact haversine
+    distance ranks them. The box grows until it holds `limit` points within its radius: every
+    point nearer than the radius lies inside the box, so the answer is exact. It grows by the
+    density seen so far (to about the radius that should hold `limit`), doubling while empty,
+    so a sparse area never jumps to a box holding half the country.
+    """
+    base = (points if points is not None else SalesPoint.objects.all()).order_by()
+    read_box = _box_reader(base)
+    radius = NEAREST_FIRST_RADIUS_KM
+    while True:
+        box = read_box(distance.bounding_box(latitude, longitude, radius))
+        measured = sorted(
+            (distance.haversine_km(latitude, longitude, lat, lng), pk) for pk, lat, lng in box
+        )
+        within = [(km, pk) for km, pk in measured if km <= radius]
+        if len(within) >= limit or radius >= NEAREST_MAX_RADIUS_KM:
+            chosen = (within if radius < NEAREST_MAX_RADIUS_KM else measured)[:limit]
+            break
+        if within:  # points spread evenly: `limit` of them need sqrt(limit / found) times more
+            radius *= min(4.0, max(1.25, math.sqrt(limit / len(within)) * 1.2))
+        else:
+            radius *= 2
+    rows = SalesPoint.objects.select_related("commune", "province").in_bulk(
+        [pk for _, pk in chosen]
+    )
+    return [
+        NearPoint(point=rows[pk], distance_km=km, minutes=distance.travel_minutes(km))
+        for km, pk in chosen
+    ]

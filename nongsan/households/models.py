@@ -114,6 +114,14 @@ class Household(models.Model):
     street = models.CharField(_("số nhà, đường"), max_length=200, blank=True)
     latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
     longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+    digital_address = models.ForeignKey(
+        "geo.DigitalAddress",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("địa chỉ số"),
+    )
     produce = models.ManyToManyField(
         ProduceKind, blank=True, related_name="households", verbose_name=_("sản phẩm chính")
     )

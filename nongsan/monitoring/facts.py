@@ -21,7 +21,13 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 
-from nongsan.catalog.models import Category, HouseholdPrice, Product, ProductStatusChange
+from nongsan.catalog.models import (
+    BrandMark,
+    Category,
+    HouseholdPrice,
+    Product,
+    ProductStatusChange,
+)
 from nongsan.core.timeutils import VN_TZ, to_local
 from nongsan.geo.models import Commune, Province
 from nongsan.households.models import Milestone
@@ -56,6 +62,12 @@ HOUSEHOLD_PRICE_SOURCE = "catalog.household_price"
 DISCOUNTED_INPUTS = "III.5"
 HOUSEHOLD_PRICE_INDICATORS = (DISCOUNTED_INPUTS,)
 
+# Products with a brand mark (II.3): a product counts once, from the first day a mark granted
+# to it is in force, in its commune of origin and on its marketplace. Folded with the
+# publications (same catalog source, its own watermark over the marks' keys).
+BRAND_MARK_SOURCE = "catalog.brand_mark"
+PRODUCTS_MARKED = "II.3"
+BRAND_MARK_INDICATORS = (PRODUCTS_MARKED,)
 KINDS: tuple[str, ...] = tuple(str(kind) for kind in BY_MILESTONE_KIND)
 INDICATOR_OF_KIND: dict[str, str] = {str(k): ind.code for k, ind in BY_MILESTONE_KIND.items()}
 # Keys a rebuild looks back over for transactions still open when it read the milestones.
@@ -297,6 +309,7 @@ def fold_publications_batch(
     """Fold the next batch of moderation rows: a product counts once, on the day of its first
     publication, in its commune of origin and on its marketplace (II.1 produce, III.3 inputs).
     A first publication folded late moves the count to it, as for milestones."""
+    marks_read, marks_changed = _fold_brand_marks_batch(batch_size=batch_size, now=now, stale=stale)
     gaps, old_watermark, old_gaps = _pending(state, now)
     rows = list(
         ProductStatusChange.objects.filter(Q(pk__gt=old_watermark) | Q(pk__in=sorted(gaps)))
@@ -305,12 +318,12 @@ def fold_publications_batch(
     )
     if not rows:
         state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
-        return 0, 0
+        return marks_read, marks_changed
     read = {row[0] for row in rows}
     _advance(state, read=read, gaps=gaps, now=now)
     products = {pid for _pk, to, pid in rows if to == PUBLISHED}
     if not products:
-        return len(rows), 0
+        return len(rows) + marks_read, marks_changed
 
     def folded_before(pk: int) -> bool:
         return pk <= old_watermark and pk not in old_gaps
@@ -344,11 +357,101 @@ def fold_publications_batch(
             day = to_local(first[0]).date()
             deltas[(indicator, commune_id, marketplace_id, day)] += sign
             deltas[(indicator, commune_id, None, day)] += sign
+    return len(rows) + marks_read, apply_deltas(deltas, stale=stale) + marks_changed
+
+
+def _mark_start(granted_at: dt.datetime, valid_from: dt.date) -> dt.date:
+    """The first local day a mark is in force."""
+    return max(to_local(granted_at).date(), valid_from)
+
+
+def _fold_brand_marks_batch(
+    *, batch_size: int, now: dt.datetime, stale: dict[TotalKey, dt.date]
+) -> tuple[int, int]:
+    """Fold the next batch of brand marks into II.3: a product counts once, from the first day
+    one of its marks is in force (a revocation does not uncount it: it was marked then)."""
+    state = locked_state(BRAND_MARK_SOURCE)
+    gaps, old_watermark, old_gaps = _pending(state, now)
+    rows = list(
+        BrandMark.objects.filter(Q(pk__gt=old_watermark) | Q(pk__in=sorted(gaps)))
+        .order_by("pk")
+        .values_list("pk", "product_id")[:batch_size]
+    )
+    if not rows:
+        state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
+        state.folded_at = now
+        state.save()
+        return 0, 0
+    read = {row[0] for row in rows}
+    _advance(state, read=read, gaps=gaps, now=now)
+    state.folded_at = now
+    state.save()
+    products = {pid for _pk, pid in rows if pid is not None}
+
+    def folded_before(pk: int) -> bool:
+        return pk <= old_watermark and pk not in old_gaps
+
+    info = dict(
+        (pid, (commune_id, marketplace_id))
+        for pid, commune_id, marketplace_id in Product.objects.filter(pk__in=products).values_list(
+            "pk", "origin_commune_id", "marketplace_id"
+        )
+    )
+    marks: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for pk, pid, granted_at, valid_from in BrandMark.objects.filter(
+        product_id__in=products
+    ).values_list("pk", "product_id", "granted_at", "valid_from"):
+        marks[pid].append((_mark_start(granted_at, valid_from), pk))
+    deltas: Counter[FactKey] = Counter()
+    for pid, found in marks.items():
+        if pid not in info:
+            continue
+        commune_id, marketplace_id = info[pid]
+        before = [m for m in found if folded_before(m[1])]
+        after = before + [m for m in found if m[1] in read]
+        if not after:
+            continue
+        first_before, first_after = min(before, default=None), min(after)
+        if first_before == first_after:
+            continue
+        for sign, first in ((-1, first_before), (1, first_after)):
+            if first is None:
+                continue
+            deltas[(PRODUCTS_MARKED, commune_id, marketplace_id, first[0])] += sign
+            deltas[(PRODUCTS_MARKED, commune_id, None, first[0])] += sign
     return len(rows), apply_deltas(deltas, stale=stale)
 
 
+def rebuild_brand_marks(*, now: dt.datetime) -> int:
+    """Replace the II.3 facts by a recomputation from every product's first mark."""
+    state = locked_state(BRAND_MARK_SOURCE)
+    DailyFact.objects.filter(indicator__in=BRAND_MARK_INDICATORS).delete()
+    RunningTotal.objects.filter(indicator__in=BRAND_MARK_INDICATORS).delete()
+    top = BrandMark.objects.aggregate(top=Max("pk"))["top"] or 0
+    firsts: dict[int, dt.date] = {}
+    for pid, granted_at, valid_from in BrandMark.objects.filter(
+        pk__lte=top, product__isnull=False
+    ).values_list("product_id", "granted_at", "valid_from"):
+        start = _mark_start(granted_at, valid_from)
+        if pid not in firsts or start < firsts[pid]:
+            firsts[pid] = start
+    counts: Counter[FactKey] = Counter()
+    for pid, commune_id, marketplace_id in Product.objects.filter(pk__in=list(firsts)).values_list(
+        "pk", "origin_commune_id", "marketplace_id"
+    ):
+        counts[(PRODUCTS_MARKED, commune_id, marketplace_id, firsts[pid])] += 1
+        counts[(PRODUCTS_MARKED, commune_id, None, firsts[pid])] += 1
+    made = _facts_create(counts)
+    _totals_rebuild(indicators=BRAND_MARK_INDICATORS)
+    _set_watermark(state, model=BrandMark, top=top, now=now)
+    state.folded_at = now
+    state.save()
+    return made
+
+
 def rebuild_publications(*, state: FoldState, now: dt.datetime) -> int:
-    """Replace the product facts by a recomputation from every first publication."""
+    """Replace the product facts by a recomputation from every first publication (and the
+    products marked, II.3, from every first mark)."""
     DailyFact.objects.filter(indicator__in=PUBLICATION_INDICATORS).delete()
     RunningTotal.objects.filter(indicator__in=PUBLICATION_INDICATORS).delete()
     top = ProductStatusChange.objects.aggregate(top=Max("pk"))["top"] or 0
@@ -369,7 +472,7 @@ def rebuild_publications(*, state: FoldState, now: dt.datetime) -> int:
     made = _facts_create(counts)
     _totals_rebuild(indicators=PUBLICATION_INDICATORS)
     _set_watermark(state, model=ProductStatusChange, top=top, now=now)
-    return made
+    return made + rebuild_brand_marks(now=now)
 
 
 def _facts_create(values: Mapping[FactKey, int]) -> int:

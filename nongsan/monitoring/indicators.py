@@ -129,7 +129,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "II.3", GROUP_II, 3,
         _("Số sản phẩm nông nghiệp được gắn mark thương hiệu trên sàn"),
         _("Sản phẩm"), Aggregation.COUNT,
-        _("Sản phẩm được gắn mark thương hiệu (ứng dụng danh mục)"),
+        _("Sản phẩm được gắn mark thương hiệu lần đầu (ứng dụng danh mục)"),
+        from_catalog=True,
     ),
     Indicator(
         "II.4", GROUP_II, 4,
@@ -142,7 +143,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "II.5", GROUP_II, 5,
         _("Số sản phẩm nông sản và/hoặc hộ SXNN có công cụ truy xuất nguồn gốc trên sàn"),
         _("Sản phẩm/hộ"), Aggregation.HOUSEHOLD_MILESTONE,
-        _("Mốc hộ: có công cụ truy xuất nguồn gốc (phần sản phẩm chờ ứng dụng truy xuất)"),
+        _("Mốc hộ: lô hàng đầu tiên có nhật ký truy xuất nguồn gốc (ứng dụng truy xuất)"),
         milestone_kind=Kind.TRACED,
     ),
     Indicator(

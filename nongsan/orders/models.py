@@ -100,6 +100,14 @@ class Order(models.Model):
     )
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
     foreign_address = models.TextField(_("địa chỉ ở nước ngoài"), max_length=500, blank=True)
+    digital_address = models.ForeignKey(
+        "geo.DigitalAddress",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("địa chỉ số"),
+    )
     delivery_option = models.CharField(
         _("cách giao"), max_length=10, choices=DeliveryOption.choices
     )

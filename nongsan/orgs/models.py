@@ -87,6 +87,14 @@ class PostOffice(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=16, blank=True)
     latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
     longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+    digital_address = models.ForeignKey(
+        "geo.DigitalAddress",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("địa chỉ số"),
+    )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
     class Meta:

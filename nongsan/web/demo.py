@@ -14,6 +14,7 @@ from django.db import transaction
 from nongsan.accounts import services as accounts_services
 from nongsan.accounts.models import Role, User
 from nongsan.catalog import demo as catalog_demo
+from nongsan.catalog import demo_marks as brand_marks_demo
 from nongsan.geo import selectors as geo_selectors
 from nongsan.geo.models import Commune, Province
 from nongsan.households import demo as households_demo
@@ -24,8 +25,10 @@ from nongsan.lending import demo as lending_demo
 from nongsan.orders import demo as orders_demo
 from nongsan.orgs.models import Carrier, Marketplace
 from nongsan.partners import demo as partners_demo
+from nongsan.places import demo as places_demo
 from nongsan.shipping import demo as shipping_demo
 from nongsan.support import demo as support_demo
+from nongsan.traceability import demo as traceability_demo
 from nongsan.training import demo as training_demo
 
 DEMO_PASSWORD = "nongsan-demo-2026"
@@ -310,6 +313,8 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
     for agent in region_agents_seed():
         sellers += list(Household.objects.filter(registered_by=agent).order_by("pk")[:25])
     shops = catalog_demo.catalog_demo_seed(rng=rng, households=sellers, marketplaces=marketplaces)
+    # Lots before orders: the orders and parcels packed next add their steps to the lots.
+    traced = traceability_demo.traceability_demo_seed(rng=rng)
     bought = orders_demo.orders_demo_seed(
         rng=rng,
         person=random_person,
@@ -321,6 +326,9 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
     lent = lending_demo.lending_demo_seed(rng=rng)
     portal = support_demo.support_demo_seed()
     partner = partners_demo.partners_demo_seed(rng=rng, password=DEMO_PASSWORD)
+    labels = traceability_demo.label_sheets_demo_print()
+    marked = brand_marks_demo.brand_marks_demo_seed(rng=rng)
+    places = places_demo.places_demo_seed(rng=rng)
     return {
         **portal,
         **partner,
@@ -328,6 +336,10 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
         **delivered,
         **informed,
         **lent,
+        **traced,
+        "label_sheets": len(labels),
+        **marked,
+        **places,
         **{f"catalog_{key}": value for key, value in shops.items()},
         "accounts": len(users),
         "buyer_and_household_accounts_created": created,

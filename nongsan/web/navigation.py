@@ -35,15 +35,22 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(
         _("Bán hàng"), "catalog:seller_home", roles=frozenset({Role.HOUSEHOLD, Role.INPUT_SUPPLIER})
     ),
+    NavItem(_("Điểm bán"), "places:map", roles=ALL_ROLES, public=True),
     NavItem(_("Giỏ hàng"), "orders:cart", roles=ALL_ROLES, public=True),
     NavItem(_("Đơn mua"), "orders:buyer_list"),
     NavItem(
         _("Đơn bán"), "orders:seller_list", roles=frozenset({Role.HOUSEHOLD, Role.INPUT_SUPPLIER})
     ),
     NavItem(_("Nhận tiền"), "payments:mine", roles=frozenset({Role.HOUSEHOLD})),
+    NavItem(_("Truy xuất"), "traceability:lots", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Kiểm duyệt"), "catalog:moderation", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Đơn trên sàn"), "orders:seller_list", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Chi trả"), "payments:payouts", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
+    NavItem(
+        _("Mark thương hiệu"),
+        "catalog:brand_marks",
+        roles=frozenset({Role.MARKETPLACE_OPERATOR, Role.PROVINCE_OFFICIAL}),
+    ),
     NavItem(_("Vận chuyển"), "shipping:carrier_home", roles=frozenset({Role.CARRIER_STAFF})),
     NavItem(
         _("Khiếu nại"),
@@ -54,6 +61,11 @@ ITEMS: tuple[NavItem, ...] = (
         _("Thẻ xe ưu tiên"),
         "shipping:cards",
         roles=frozenset({Role.CARRIER_STAFF, Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL}),
+    ),
+    NavItem(
+        _("Địa chỉ số"),
+        "places:handovers",
+        roles=frozenset({Role.PROVINCE_OFFICIAL, Role.MINISTRY_OFFICIAL}),
     ),
     NavItem(_("Hồ sơ hộ"), "households:mine", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Tin cho hộ"), "info:feed", roles=frozenset({Role.HOUSEHOLD})),

@@ -21,9 +21,9 @@ def test_indicators_are_public_and_say_which_are_manual(client):
     assert indicators["I.3"]["label"] == "Số hộ SXNN có tài khoản bán hàng/gian hàng trên sàn"
     assert (indicators["I.1"]["computed"], indicators["I.1"]["default_target_pct"]) == (True, 70)
     assert (indicators["II.2"]["computed"], indicators["II.2"]["unit"]) == (True, "Tấn")
-    assert (indicators["II.3"]["computed"], indicators["II.3"]["unit"]) == (False, "Sản phẩm")
+    assert (indicators["II.3"]["computed"], indicators["II.3"]["unit"]) == (True, "Sản phẩm")
     assert [code for code, i in indicators.items() if i["computed"]] == [
-        "I.1", "I.2", "I.3", "I.4", "II.1", "II.2", "II.4", "II.5", "II.6", "II.7",
+        "I.1", "I.2", "I.3", "I.4", "II.1", "II.2", "II.3", "II.4", "II.5", "II.6", "II.7",
         "III.1", "III.2", "III.3", "III.4", "III.5",
     ]  # fmt: skip
 
@@ -48,7 +48,7 @@ class TestReport:
             {"marketplace": "voso", "value": 1, "cumulative": 2},
         ]
         assert rows["II.2"]["value"] == 0  # tonnes delivered: none in the scenario
-        assert rows["II.3"]["value"] is None  # brand marks: not computed yet
+        assert rows["II.3"]["value"] == 0  # products marked: none in the scenario
 
     def test_one_marketplace(self, client, scenario, ministry, voso):
         client.force_login(ministry)

@@ -94,7 +94,7 @@ class TestProvinceReport:
         report = selectors.report_build(unit=unit, period=period_from_id("2026-W47"))
 
         manual = [row for row in report.rows if not row.indicator.is_computed]
-        assert [row.indicator.code for row in manual] == ["II.3"]
+        assert [row.indicator.code for row in manual] == []
         assert all(row.value is None and row.cumulative is None for row in manual)
         assert [len(section.rows) for section in report.sections] == [4, 7, 5]
 

@@ -14,6 +14,8 @@ from nongsan.orders.tests import factories as order_factories
 from nongsan.shipping import services as shipping_services
 from nongsan.shipping.tests import factories as shipping_factories
 from nongsan.support import services as support_services
+from nongsan.traceability import gs1
+from nongsan.traceability.tests import factories as traceability_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +87,27 @@ MATRIX: dict[str, dict[str, int]] = {
     "cross": {"visitor": LOGIN, "province_official": OK, "other_province_official": OK},
     "portal": {role: OK for role in ROLES},
     "faq": {role: OK for role in ROLES},
+    "lots": {"visitor": LOGIN},
+    "lot": {"visitor": LOGIN, "household": OK, "field_agent": OK},
+    "lot_labels": {"visitor": LOGIN, "household": OK, "field_agent": OK},
+    "trace": {role: OK for role in ROLES},
+    "brand_marks": {
+        "visitor": LOGIN,
+        "operator": OK,
+        "other_operator": OK,
+        "province_official": OK,
+        "other_province_official": OK,
+    },
+    "sales_map": {role: OK for role in ROLES},
+    "address_lookup": {"visitor": LOGIN},
+    "handovers": {"visitor": LOGIN, "province_official": OK, "other_province_official": OK},
+    "brand_mark_product": {
+        "visitor": LOGIN,
+        "operator": OK,
+        "province_official": OK,
+        "other_operator": HIDDEN,
+        "other_province_official": HIDDEN,
+    },
 }
 # What a role gets on a page the matrix does not name it for.
 DEFAULTS = {
@@ -109,6 +132,12 @@ DEFAULTS = {
     "raise": FORBIDDEN,
     "difficulty": HIDDEN,
     "cross": FORBIDDEN,
+    "lots": OK,
+    "lot": HIDDEN,
+    "lot_labels": HIDDEN,
+    "brand_marks": FORBIDDEN,
+    "brand_mark_product": FORBIDDEN,
+    "handovers": FORBIDDEN,
 }
 
 
@@ -123,6 +152,7 @@ def world(settings, tmp_path):
     shipment = shipping_factories.shipment(sub, by=carrier)
     other_carrier = shipping_factories.carrier("viettelpost", "Viettel Post")
     lang_son = shop.commune.province
+    lot = traceability_factories.traced_lot(sub.lines.get().product)
     carrier_staff = shipping_factories.staff(carrier)
     card = shipping_services.card_request(
         actor=carrier_staff,
@@ -195,6 +225,15 @@ def world(settings, tmp_path):
         "cross": reverse("partners:cross"),
         "portal": reverse("support:portal"),
         "faq": reverse("support:faq"),
+        "lots": reverse("traceability:lots"),
+        "lot": reverse("traceability:lot", args=[lot.pk]),
+        "lot_labels": reverse("traceability:labels", args=[lot.pk]),
+        "trace": gs1.digital_link_path(gtin=lot.gtin, lot=lot.code),
+        "brand_marks": reverse("catalog:brand_marks"),
+        "sales_map": reverse("places:map"),
+        "address_lookup": reverse("places:address"),
+        "handovers": reverse("places:handovers"),
+        "brand_mark_product": reverse("catalog:brand_mark_product", args=[lot.product_id]),
     }
     return users, pages
 
