@@ -37,6 +37,7 @@ from nongsan.monitoring.models import (
     BulletinReach,
     DailyFact,
     FoldState,
+    MarketFirstReached,
     MarketReached,
     RunningTotal,
 )
@@ -234,6 +235,7 @@ def fold_deliveries_batch(
         weight,
         marketplace_id,
         commune_id,
+        seller_province_id,
         province_id,
         country_id,
     ) in SubOrder.objects.filter(pk__in=delivered).values_list(
@@ -241,6 +243,7 @@ def fold_deliveries_batch(
         "weight_kg",
         "marketplace_id",
         "shop__commune_id",
+        "shop__commune__province_id",
         "order__province_id",
         "order__country_id",
     ):
@@ -252,13 +255,61 @@ def fold_deliveries_batch(
             MarketReached(
                 day=day,
                 commune_id=commune_id,
+                province_id=seller_province_id,
                 marketplace_id=marketplace_id,
                 buyer_province_id=province_id,
                 buyer_country_id=country_id,
             )
         )
     MarketReached.objects.bulk_create(reached, ignore_conflicts=True)
+    _first_reached_record(reached)
     return len(rows), apply_deltas(deltas, stale=stale)
+
+
+def _market_key(row: Any) -> tuple[int, int, int | None, str | None]:
+    # a MarketReached always carries its seller's province (nullable only for the migration)
+    """Whom a market row is about: seller province, marketplace, buyer province or country."""
+    return (
+        row.province_id,
+        row.marketplace_id,
+        row.buyer_province_id,
+        None if row.buyer_province_id else row.buyer_country_id,
+    )
+
+
+def _first_reached_record(reached: Iterable[MarketReached]) -> None:
+    """Keep, per market, the earliest day it was reached."""
+    earliest: dict[tuple[int, int, int | None, str | None], MarketReached] = {}
+    for row in reached:
+        key = _market_key(row)
+        if key not in earliest or row.day < earliest[key].day:
+            earliest[key] = row
+    if not earliest:
+        return
+    held = {
+        _market_key(first): first
+        for first in MarketFirstReached.objects.select_for_update().filter(
+            province_id__in={key[0] for key in earliest},
+            marketplace_id__in={key[1] for key in earliest},
+        )
+    }
+    new = []
+    for key, row in earliest.items():
+        first = held.get(key)
+        if first is None:
+            new.append(
+                MarketFirstReached(
+                    province_id=key[0],
+                    marketplace_id=row.marketplace_id,
+                    buyer_province_id=row.buyer_province_id,
+                    buyer_country_id=row.buyer_country_id,
+                    day=row.day,
+                )
+            )
+        elif row.day < first.day:
+            first.day = row.day
+            first.save(update_fields=["day"])
+    MarketFirstReached.objects.bulk_create(new)
 
 
 def rebuild_deliveries(*, state: FoldState, now: dt.datetime) -> int:
@@ -266,6 +317,7 @@ def rebuild_deliveries(*, state: FoldState, now: dt.datetime) -> int:
     DailyFact.objects.filter(indicator__in=DELIVERY_INDICATORS).delete()
     RunningTotal.objects.filter(indicator__in=DELIVERY_INDICATORS).delete()
     MarketReached.objects.all().delete()
+    MarketFirstReached.objects.all().delete()
     top = SubOrderEvent.objects.aggregate(top=Max("pk"))["top"] or 0
     events = SubOrderEvent.objects.filter(pk__lte=top, to_status=DELIVERED).annotate(
         local_day=TruncDate("at", tzinfo=VN_TZ)
@@ -273,14 +325,24 @@ def rebuild_deliveries(*, state: FoldState, now: dt.datetime) -> int:
     grams: Counter[FactKey] = Counter()
     seen: set[tuple[Any, ...]] = set()
     reached: list[MarketReached] = []
-    for day, weight, marketplace_id, commune_id, province_id, country_id in events.values_list(
+    rows = events.values_list(
         "local_day",
         "sub_order__weight_kg",
         "sub_order__marketplace_id",
         "sub_order__shop__commune_id",
+        "sub_order__shop__commune__province_id",
         "sub_order__order__province_id",
         "sub_order__order__country_id",
-    ).iterator():
+    )
+    for (
+        day,
+        weight,
+        marketplace_id,
+        commune_id,
+        seller_province_id,
+        province_id,
+        country_id,
+    ) in rows.iterator():
         amount = int((weight * 1000).to_integral_value())
         grams[(TONNES, commune_id, marketplace_id, day)] += amount
         grams[(TONNES, commune_id, None, day)] += amount
@@ -291,6 +353,7 @@ def rebuild_deliveries(*, state: FoldState, now: dt.datetime) -> int:
                 MarketReached(
                     day=day,
                     commune_id=commune_id,
+                    province_id=seller_province_id,
                     marketplace_id=marketplace_id,
                     buyer_province_id=province_id,
                     buyer_country_id=country_id,
@@ -298,6 +361,7 @@ def rebuild_deliveries(*, state: FoldState, now: dt.datetime) -> int:
             )
     made = _facts_create(grams)
     MarketReached.objects.bulk_create(reached, batch_size=5000)
+    _first_reached_record(reached)
     _totals_rebuild(indicators=DELIVERY_INDICATORS)
     _set_watermark(state, model=SubOrderEvent, top=top, now=now)
     return made

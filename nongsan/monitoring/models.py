@@ -206,6 +206,8 @@ class MarketReached(models.Model):
 
     day = models.DateField()
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    # the seller's province, kept beside its commune so that a province's report reads an index
+    province = models.ForeignKey(Province, null=True, on_delete=models.PROTECT, related_name="+")
     marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="+")
     buyer_province = models.ForeignKey(
         Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -225,7 +227,10 @@ class MarketReached(models.Model):
                 name="marketreached_country_once",
             ),
         ]
-        indexes = [models.Index(fields=["day"], name="marketreached_day")]
+        indexes = [
+            models.Index(fields=["day"], name="marketreached_day"),
+            models.Index(fields=["province", "day"], name="marketreached_province_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.commune_id} -> {self.buyer_province_id or self.buyer_country_id}"
@@ -431,3 +436,34 @@ class BulletinReach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.province_id} update {self.update_pk}"
+
+
+class MarketFirstReached(models.Model):
+    """The first day a province's sellers reached a market on a marketplace: a buyer province
+    (II.6) or, abroad, a country (II.7). Cumulative distinct sets are counted from these few
+    rows (at most provinces x marketplaces x markets) instead of every day's."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="+")
+    buyer_province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    buyer_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "marketplace", "buyer_province"],
+                condition=Q(buyer_province__isnull=False),
+                name="marketfirst_province_once",
+            ),
+            models.UniqueConstraint(
+                fields=["province", "marketplace", "buyer_country"],
+                condition=Q(buyer_province__isnull=True),
+                name="marketfirst_country_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} -> {self.buyer_province_id or self.buyer_country_id} {self.day}"

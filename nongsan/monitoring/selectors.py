@@ -28,6 +28,7 @@ from nongsan.monitoring.models import (
     DailyFact,
     IndicatorTarget,
     ManualFigure,
+    MarketFirstReached,
     MarketReached,
     RunningTotal,
     Submission,
@@ -370,12 +371,15 @@ def markets_reached(
     since: dt.date | None = None,
     abroad: bool,
 ) -> set[Any]:
-    """Distinct buyer provinces (or, abroad, countries) reached by the unit's sellers."""
-    rows = MarketReached.objects.filter(day__lte=until)
-    if since is not None:
-        rows = rows.filter(day__gte=since)
+    """Distinct buyer provinces (or, abroad, countries) reached by the unit's sellers; from the
+    start (`since` None), counted over the first day each market was reached."""
+    rows: QuerySet[Any]
+    if since is None:
+        rows = MarketFirstReached.objects.filter(day__lte=until)
+    else:
+        rows = MarketReached.objects.filter(day__lte=until, day__gte=since)
     if province_ids is not None:
-        rows = rows.filter(commune__province_id__in=province_ids)
+        rows = rows.filter(province_id__in=province_ids)
     if marketplace is not None:
         rows = rows.filter(marketplace=marketplace)
     if abroad:

@@ -14,7 +14,7 @@ from nongsan.catalog import services as catalog_services
 from nongsan.catalog.models import Product
 from nongsan.catalog.tests import factories as catalog_factories
 from nongsan.monitoring import facts, selectors, services
-from nongsan.monitoring.models import DailyFact, MarketReached
+from nongsan.monitoring.models import DailyFact, MarketFirstReached, MarketReached
 from nongsan.monitoring.periods import period_containing, period_next
 from nongsan.orders import services as orders_services
 from nongsan.orders.models import PaymentMethod, SubOrder
@@ -77,13 +77,20 @@ def test_rebuild_gives_what_the_fold_gave(sales):
 
     def snapshot():
         fact_rows = DailyFact.objects.values_list("indicator", "marketplace_id", "day", "value")
-        market_rows = MarketReached.objects.values_list("buyer_province_id", "buyer_country_id")
+        market_rows = MarketReached.objects.values_list(
+            "province_id", "buyer_province_id", "buyer_country_id"
+        )
+        first_rows = MarketFirstReached.objects.values_list(
+            "province_id", "marketplace_id", "buyer_province_id", "buyer_country_id", "day"
+        )
         return (
             sorted(fact_rows, key=lambda r: (r[0], r[1] or 0, r[2], r[3])),
-            sorted(market_rows, key=lambda r: (r[0] or 0, r[1])),
+            sorted(market_rows, key=lambda r: (r[0], r[1] or 0, r[2])),
+            sorted(first_rows, key=lambda r: (r[0], r[1], r[2] or 0, r[3], r[4])),
         )
 
     folded = snapshot()
+    assert folded[2]  # each market has its first day, in the seller's province
     services.facts_rebuild()
     assert snapshot() == folded
 

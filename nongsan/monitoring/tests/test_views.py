@@ -33,7 +33,7 @@ class TestReportPage:
         assert "Số hộ SXNN có tài khoản bán hàng/gian hàng trên sàn" in page
         assert "28,6" in page  # I.1 completion: 2 of 7
         assert "Postmart: 1, Vỏ Sò: 2" in page  # I.3 side by side
-        assert "Nhập thủ công cho đến khi có ứng dụng nguồn" in page
+        assert "Nhập thủ công" not in page  # every indicator now comes from the platform
         assert "—" in page  # I.2 grew from zero
         assert "Chậm tiến độ" in page and "cần 1,0/tuần, 4 tuần qua 0,5/tuần" in page
 
