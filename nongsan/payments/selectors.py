@@ -185,15 +185,19 @@ def post_offices_for(*, household: Household) -> QuerySet[PostOffice]:
 
 
 def clerk_post_office(*, actor: Any) -> PostOffice | None:
-    """The post office a field agent works at as a clerk, or None."""
+    """The post office a field agent works at as a clerk, or None; read once per request
+    (kept on the user object: the menu and the page both ask)."""
     if not getattr(actor, "is_authenticated", False) or actor.role != Role.FIELD_AGENT:
         return None
+    if hasattr(actor, "_clerk_post_office"):
+        return actor._clerk_post_office
     staff = (
         PostOfficeStaff.objects.filter(user=actor, post_office__is_active=True)
         .select_related("post_office__commune")
         .first()
     )
-    return staff.post_office if staff is not None else None
+    actor._clerk_post_office = staff.post_office if staff is not None else None
+    return actor._clerk_post_office
 
 
 def cash_payouts_waiting(*, post_office: PostOffice, query: str = "") -> QuerySet[Payout]:
