@@ -20,6 +20,7 @@ LEAFLET := leaflet@1.9.4
 LEAFLET_DIR := nongsan/places/static/vendor/leaflet
 leaflet: $(LEAFLET_DIR)/leaflet.js
 $(LEAFLET_DIR)/leaflet.js:
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
 	npm install --no-save --no-audit --no-fund --prefix build/npm $(LEAFLET)
 	mkdir -p $(LEAFLET_DIR)
 	cp -r build/npm/node_modules/leaflet/dist/. $(LEAFLET_DIR)/
