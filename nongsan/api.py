@@ -1,5 +1,6 @@
 """The JSON API under /api/: each app's router mounted here, errors always `{code, message}`."""
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -94,3 +95,17 @@ api.add_router("/traceability", traceability_router)
 api.add_router("/places", places_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/partners", partners_router)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number too large for the database (an id or amount beyond 64 bits) is bad input."""
+    return api.create_response(
+        request,
+        {
+            "code": "validation_error",
+            "message": "Có số quá lớn hoặc không hợp lệ trong yêu cầu.",
+        },
+        status=422,
+    )

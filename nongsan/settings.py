@@ -258,6 +258,9 @@ SHIPPING = {
     "WEBHOOK_SECRET": os.environ.get("SHIPPING_WEBHOOK_SECRET", "sandbox-carrier-secret"),
 }
 
+# API lists page with bounds: an absurd limit or offset answers 422 instead of overflowing.
+NINJA_PAGINATION_CLASS = "nongsan.core.api.BoundedPagination"
+
 # Monitoring: filing reminders go this many hours before a report's deadline, once each.
 MONITORING = {
     "REMINDER_HOURS": tuple(

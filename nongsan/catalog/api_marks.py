@@ -8,13 +8,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
 from nongsan.catalog import selectors, services
 from nongsan.catalog.models import BrandMark, Product
-from nongsan.core.api import refused_is_403
+from nongsan.core.api import BoundedPagination, refused_is_403
 from nongsan.core.errors import ApplicationError
 
 router = Router(tags=["brand marks"], auth=api_auth)
@@ -54,7 +54,7 @@ class MarkedOut(Schema):
 
 
 @router.get("", response=list[BrandMarkOut], summary="Marks my marketplace or province granted")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def mark_list(request: HttpRequest) -> QuerySet[BrandMark]:
     if not selectors.may_grant(actor=request.auth):
         raise HttpError(403, "Chỉ vận hành sàn và cán bộ Sở TTTT xem được mark đã gắn.")

@@ -4,10 +4,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
+from nongsan.core.api import BoundedPagination
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.models import Commune
 from nongsan.households import selectors, services
@@ -18,7 +19,7 @@ router = Router(tags=["households"], auth=api_auth)
 
 
 @router.get("/", response=list[HouseholdOut], summary="Households in the caller's scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def household_list(
     request: HttpRequest, q: str = "", commune_code: str = ""
 ) -> QuerySet[Household]:

@@ -10,14 +10,14 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
 from nongsan.catalog import selectors as catalog_selectors
 from nongsan.catalog import services as catalog_services
 from nongsan.catalog.models import Category
-from nongsan.core.api import refused_is_403
+from nongsan.core.api import BoundedPagination, refused_is_403
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.models import Commune, Province
 from nongsan.households.models import Household, ProduceKind
@@ -161,7 +161,7 @@ def _by_codes(model: Any, codes: list[str], field: str) -> list[Any]:
 
 
 @router.get("/feed", response=list[FeedItemOut], summary="The calling household's feed")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def feed(request: HttpRequest) -> QuerySet[Bulletin]:
     """Warnings first, then the newest; `read_at` is when the household opened each item."""
     household = _household(request)
@@ -182,7 +182,7 @@ def feed_read(request: HttpRequest, bulletin_id: int) -> Bulletin:
 
 
 @router.get("/bulletins", response=list[BulletinOut], summary="Bulletins the editor works on")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def bulletin_list(request: HttpRequest, kind: str = "", status: str = "") -> QuerySet[Bulletin]:
     _editor(request)
     return selectors.bulletin_list(actor=request.user, kind=kind, status=status).prefetch_related(
@@ -295,7 +295,7 @@ def price_import(request: HttpRequest) -> dict[str, Any]:
 @router.get(
     "/inputs", response=list[InputOut], summary="Production inputs on sale, with household prices"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def input_list(request: HttpRequest) -> list[dict[str, Any]]:
     """A verified household also gets its household price and what is left of its quota."""
     products = list(

@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
-from nongsan.core.api import refused_is_403
+from nongsan.core.api import BoundedPagination, refused_is_403
 from nongsan.households import selectors as households_selectors
 from nongsan.lending import selectors, services
 from nongsan.lending.models import LoanApplication, LoanEvent
@@ -62,7 +62,7 @@ class LoanIn(Schema):
 
 
 @router.get("/applications", response=list[LoanOut], summary="Applications the caller may see")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def application_list(request: HttpRequest, status: str = "") -> QuerySet[LoanApplication]:
     return selectors.loan_list(actor=request.user, status=status)
 

@@ -9,12 +9,12 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
 from nongsan.catalog import selectors as catalog_selectors
-from nongsan.core.api import refused_is_403
+from nongsan.core.api import BoundedPagination, refused_is_403
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.models import Commune, Country
 from nongsan.orders import selectors, services
@@ -123,13 +123,13 @@ def checkout(request: HttpRequest, payload: CheckoutIn) -> Status:
 
 
 @router.get("/", response=list[OrderOut], summary="The caller's orders, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def order_list(request: HttpRequest) -> QuerySet[Order]:
     return selectors.order_list_for_buyer(actor=request.auth)
 
 
 @router.get("/seller/sub-orders", response=list[SubOrderOut], summary="Sub-orders of my shops")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def seller_sub_orders(request: HttpRequest, status: str = "") -> QuerySet[SubOrder]:
     if status and status not in SubOrder.Status.values:
         raise ApplicationError("Trạng thái không hợp lệ.", field="status")

@@ -12,11 +12,11 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
-from nongsan.core.api import refused_is_403
+from nongsan.core.api import BoundedPagination, refused_is_403
 from nongsan.partners import selectors, services
 from nongsan.partners.models import PartnerAccount, WebhookEndpoint
 from nongsan.partners.schemas import (
@@ -125,7 +125,7 @@ def milestones_ingest(request: HttpRequest, payload: MilestoneBatchIn) -> Any:
 
 @router.get("/households", response=list[AccountOut], summary="Your marketplace's accounts")
 @limited
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def account_list(request: HttpRequest, status: str = "") -> Any:
     if status and status not in PartnerAccount.Status.values:
         raise HttpError(400, _("Trạng thái không hợp lệ."))
@@ -192,7 +192,7 @@ def webhook_delete(request: HttpRequest, endpoint_id: int) -> Any:
 
 @router.get("/webhook-deliveries", response=list[DeliveryOut], summary="Delivery log")
 @limited
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def delivery_list(request: HttpRequest) -> Any:
     rows: Any = selectors.delivery_list(actor=request.user)
     return rows

@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
-from nongsan.core.api import refused_is_403
+from nongsan.core.api import BoundedPagination, refused_is_403
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.models import Province
 from nongsan.orders import selectors as orders_selectors
@@ -139,7 +139,7 @@ class CardDecisionIn(Schema):
 
 
 @router.get("/shipments", response=list[ShipmentOut], summary="Parcels of my carrier")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def shipment_list(request: HttpRequest, status: str = "") -> QuerySet[Shipment]:
     if status and status not in Shipment.Status.values:
         raise ApplicationError("Trạng thái không hợp lệ.", field="status")
@@ -208,7 +208,7 @@ def claim_create(request: HttpRequest, tracking_number: str, payload: ClaimIn) -
 
 
 @router.get("/claims", response=list[ClaimOut], summary="Claims I am a party to or decide")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def claim_list(request: HttpRequest) -> QuerySet[Claim]:
     return selectors.claim_list(actor=request.auth)
 
@@ -227,7 +227,7 @@ def claim_decision(request: HttpRequest, claim_id: int, payload: DecisionIn) -> 
 
 
 @router.get("/cards", response=list[CardOut], summary="Priority vehicle cards I may see")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def card_list(request: HttpRequest) -> QuerySet[PriorityCard]:
     return selectors.cards_for(actor=request.auth)
 

@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
-from nongsan.core.api import refused_is_403
+from nongsan.core.api import BoundedPagination, refused_is_403
 from nongsan.traceability import gs1, selectors, services
 from nongsan.traceability.models import Lot, TraceEvent
 
@@ -83,7 +83,7 @@ class TraceOut(Schema):
 
 
 @router.get("/lots", response=list[LotOut], summary="Lots of the products I sell")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def lot_list(request: HttpRequest, product_id: int | None = None) -> QuerySet[Lot]:
     return selectors.lot_list_managed(actor=request.auth, product_id=product_id)
 

@@ -4,10 +4,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from nongsan.accounts.api_auth import api_auth
+from nongsan.core.api import BoundedPagination
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.models import Commune
 from nongsan.households import selectors as households_selectors
@@ -31,7 +32,7 @@ def course_list(request: HttpRequest) -> QuerySet[Course]:
 
 
 @router.get("/sessions", response=list[SessionOut], summary="Sessions in the caller's scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def session_list(request: HttpRequest, upcoming: bool | None = None) -> QuerySet[TrainingSession]:
     """`upcoming=true`: from today on (Vietnam time), soonest first; `false`: before today,
     latest first; omitted: all, latest first."""
