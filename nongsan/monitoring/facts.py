@@ -64,8 +64,7 @@ DISCOUNTED_INPUTS = "III.5"
 HOUSEHOLD_PRICE_INDICATORS = (DISCOUNTED_INPUTS,)
 
 # Products with a brand mark (II.3): a product counts once, from the first day a mark granted
-# to it is in force, in its commune of origin and on its marketplace. Folded with the
-# publications (same catalog source, its own watermark over the marks' keys).
+# to it is in force, in its commune of origin and on its marketplace.
 BRAND_MARK_SOURCE = "catalog.brand_mark"
 PRODUCTS_MARKED = "II.3"
 BRAND_MARK_INDICATORS = (PRODUCTS_MARKED,)
@@ -373,7 +372,6 @@ def fold_publications_batch(
     """Fold the next batch of moderation rows: a product counts once, on the day of its first
     publication, in its commune of origin and on its marketplace (II.1 produce, III.3 inputs).
     A first publication folded late moves the count to it, as for milestones."""
-    marks_read, marks_changed = _fold_brand_marks_batch(batch_size=batch_size, now=now, stale=stale)
     gaps, old_watermark, old_gaps = _pending(state, now)
     rows = list(
         ProductStatusChange.objects.filter(Q(pk__gt=old_watermark) | Q(pk__in=sorted(gaps)))
@@ -382,12 +380,12 @@ def fold_publications_batch(
     )
     if not rows:
         state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
-        return marks_read, marks_changed
+        return 0, 0
     read = {row[0] for row in rows}
     _advance(state, read=read, gaps=gaps, now=now)
     products = {pid for _pk, to, pid in rows if to == PUBLISHED}
     if not products:
-        return len(rows) + marks_read, marks_changed
+        return len(rows), 0
 
     def folded_before(pk: int) -> bool:
         return pk <= old_watermark and pk not in old_gaps
@@ -421,7 +419,7 @@ def fold_publications_batch(
             day = to_local(first[0]).date()
             deltas[(indicator, commune_id, marketplace_id, day)] += sign
             deltas[(indicator, commune_id, None, day)] += sign
-    return len(rows) + marks_read, apply_deltas(deltas, stale=stale) + marks_changed
+    return len(rows), apply_deltas(deltas, stale=stale)
 
 
 def _mark_start(granted_at: dt.datetime, valid_from: dt.date) -> dt.date:
@@ -429,12 +427,11 @@ def _mark_start(granted_at: dt.datetime, valid_from: dt.date) -> dt.date:
     return max(to_local(granted_at).date(), valid_from)
 
 
-def _fold_brand_marks_batch(
-    *, batch_size: int, now: dt.datetime, stale: dict[TotalKey, dt.date]
+def fold_brand_marks_batch(
+    *, state: FoldState, batch_size: int, now: dt.datetime, stale: dict[TotalKey, dt.date]
 ) -> tuple[int, int]:
     """Fold the next batch of brand marks into II.3: a product counts once, from the first day
     one of its marks is in force (a revocation does not uncount it: it was marked then)."""
-    state = locked_state(BRAND_MARK_SOURCE)
     gaps, old_watermark, old_gaps = _pending(state, now)
     rows = list(
         BrandMark.objects.filter(Q(pk__gt=old_watermark) | Q(pk__in=sorted(gaps)))
@@ -443,13 +440,9 @@ def _fold_brand_marks_batch(
     )
     if not rows:
         state.gaps = [[pk, seen] for pk, seen in sorted(gaps.items())]
-        state.folded_at = now
-        state.save()
         return 0, 0
     read = {row[0] for row in rows}
     _advance(state, read=read, gaps=gaps, now=now)
-    state.folded_at = now
-    state.save()
     products = {pid for _pk, pid in rows if pid is not None}
 
     def folded_before(pk: int) -> bool:
@@ -486,9 +479,8 @@ def _fold_brand_marks_batch(
     return len(rows), apply_deltas(deltas, stale=stale)
 
 
-def rebuild_brand_marks(*, now: dt.datetime) -> int:
+def rebuild_brand_marks(*, state: FoldState, now: dt.datetime) -> int:
     """Replace the II.3 facts by a recomputation from every product's first mark."""
-    state = locked_state(BRAND_MARK_SOURCE)
     DailyFact.objects.filter(indicator__in=BRAND_MARK_INDICATORS).delete()
     RunningTotal.objects.filter(indicator__in=BRAND_MARK_INDICATORS).delete()
     top = BrandMark.objects.aggregate(top=Max("pk"))["top"] or 0
@@ -508,14 +500,11 @@ def rebuild_brand_marks(*, now: dt.datetime) -> int:
     made = _facts_create(counts)
     _totals_rebuild(indicators=BRAND_MARK_INDICATORS)
     _set_watermark(state, model=BrandMark, top=top, now=now)
-    state.folded_at = now
-    state.save()
     return made
 
 
 def rebuild_publications(*, state: FoldState, now: dt.datetime) -> int:
-    """Replace the product facts by a recomputation from every first publication (and the
-    products marked, II.3, from every first mark)."""
+    """Replace the product facts by a recomputation from every first publication."""
     DailyFact.objects.filter(indicator__in=PUBLICATION_INDICATORS).delete()
     RunningTotal.objects.filter(indicator__in=PUBLICATION_INDICATORS).delete()
     top = ProductStatusChange.objects.aggregate(top=Max("pk"))["top"] or 0
@@ -536,7 +525,7 @@ def rebuild_publications(*, state: FoldState, now: dt.datetime) -> int:
     made = _facts_create(counts)
     _totals_rebuild(indicators=PUBLICATION_INDICATORS)
     _set_watermark(state, model=ProductStatusChange, top=top, now=now)
-    return made + rebuild_brand_marks(now=now)
+    return made
 
 
 def _facts_create(values: Mapping[FactKey, int]) -> int:

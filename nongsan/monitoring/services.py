@@ -316,6 +316,7 @@ def facts_fold(
         facts.MILESTONE_SOURCE: facts.fold_batch,
         facts.DELIVERY_SOURCE: facts.fold_deliveries_batch,
         facts.PUBLICATION_SOURCE: facts.fold_publications_batch,
+        facts.BRAND_MARK_SOURCE: facts.fold_brand_marks_batch,
         facts.INFO_SOURCE: facts.fold_bulletins_batch,
         facts.HOUSEHOLD_PRICE_SOURCE: facts.fold_household_prices_batch,
     }
@@ -356,6 +357,7 @@ def facts_rebuild(*, now: dt.datetime | None = None) -> facts.FoldResult:
         deliveries.save()
         for source, rebuild in (
             (facts.PUBLICATION_SOURCE, facts.rebuild_publications),
+            (facts.BRAND_MARK_SOURCE, facts.rebuild_brand_marks),
             (facts.INFO_SOURCE, facts.rebuild_bulletins),
             (facts.HOUSEHOLD_PRICE_SOURCE, facts.rebuild_household_prices),
         ):

@@ -15,7 +15,7 @@ import hmac
 import json
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ from nongsan.accounts import services as accounts_services
 from nongsan.accounts.models import ApiKey, Role, User
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold
+from nongsan.core.validators import parse_cccd
 from nongsan.geo.models import Commune
 from nongsan.households import importing as households_importing
 from nongsan.households import services as households_services
@@ -202,6 +203,24 @@ class _Versioned:
     reader: RecordReader
 
 
+def _versions_held(
+    model: Any, marketplace: Marketplace
+) -> Callable[[Sequence[str]], dict[str, int]]:
+    """The version held for each external id the partner already sent (accounts or milestones)."""
+
+    def held(ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(ids):
+            found.update(
+                model.objects.filter(marketplace=marketplace, external_id__in=chunk).values_list(
+                    "external_id", "version"
+                )
+            )
+        return found
+
+    return held
+
+
 def _screen_versions(
     *,
     records: Sequence[Any],
@@ -296,19 +315,9 @@ def households_ingest(
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     now = batch.received_at
 
-    def existing_versions(ids: Sequence[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(ids):
-            found.update(
-                PartnerAccount.objects.filter(
-                    marketplace=marketplace, external_id__in=chunk
-                ).values_list("external_id", "version")
-            )
-        return found
-
     fresh = _screen_versions(
         records=records,
-        existing_versions=existing_versions,
+        existing_versions=_versions_held(PartnerAccount, marketplace),
         result=result,
         counts=counts,
         read=_read_household,
@@ -556,24 +565,13 @@ def milestones_ingest(
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     now = batch.received_at
 
-    def existing_versions(ids: Sequence[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(ids):
-            found.update(
-                PartnerMilestone.objects.filter(
-                    marketplace=marketplace, external_id__in=chunk
-                ).values_list("external_id", "version")
-            )
-        return found
-
     fresh = _screen_versions(
         records=records,
-        existing_versions=existing_versions,
+        existing_versions=_versions_held(PartnerMilestone, marketplace),
         result=result,
         counts=counts,
         read=_read_milestone,
     )
-    from nongsan.core.validators import parse_cccd
 
     cccd_of: dict[int, str] = {}
     for item in fresh:
