@@ -6,6 +6,8 @@ from django.urls import include, path
 from nongsan.api import api
 
 urlpatterns = [
+    # The API first: machine clients call it far more often than people open pages.
+    path("api/", api.urls),
     path("", include("nongsan.web.urls")),
     path("", include("nongsan.accounts.urls")),
     path("ho/", include("nongsan.households.urls")),
@@ -21,7 +23,6 @@ urlpatterns = [
     path("theo-doi/", include("nongsan.monitoring.urls")),
     path("", include("nongsan.support.urls")),
     path("", include("nongsan.partners.urls")),
-    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -14,11 +14,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
+from nongsan.accounts import tasks
 from nongsan.accounts.models import ApiKey, Notification, OneTimeCode, Role, User
-from nongsan.core import sms
+from nongsan.core import sql
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold
 from nongsan.core.validators import parse_mobile
@@ -198,7 +199,7 @@ def otp_request(*, phone: str, now: datetime | None = None) -> OneTimeCode:
         minutes = settings.OTP_TTL_SECONDS // 60
         # Unaccented text: a Vietnamese-with-diacritics SMS is billed as Unicode (70 chars a part).
         body = f"Ma dang nhap nongsan cua ban la {code}. Ma co hieu luc {minutes} phut."
-        transaction.on_commit(lambda: sms.send_sms(to=phone_e164, body=body))
+        transaction.on_commit(lambda: tasks.sms_send.delay(to=phone_e164, body=body), robust=True)
     return otp
 
 
@@ -286,19 +287,26 @@ def api_key_resolve(*, raw_key: str) -> ApiKey | None:
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         return None
     now = timezone.now()
-    key = (
-        ApiKey.objects.filter(prefix=parts[1])
-        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=now))
-        .select_related("user")
-        .first()
-    )
-    if key is None or not hmac.compare_digest(key.key_hash, _hash_key(raw_key.strip())):
+    # Every API call of a machine client starts here: one hand-written read (see core.sql).
+    row = sql.rows(_API_KEY_SQL, [parts[1], now])
+    if not row:
         return None
+    key = sql.build(ApiKey, row[0])
+    if not hmac.compare_digest(key.key_hash, _hash_key(raw_key.strip())):
+        return None
+    key.user = sql.build(User, row[0], sql.width(ApiKey))
     if not key.user.is_active:
         return None
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key
+
+
+_API_KEY_SQL = (
+    f"SELECT {sql.columns(ApiKey, 'k')}, {sql.columns(User, 'u')} FROM accounts_apikey k "
+    "JOIN accounts_user u ON u.id = k.user_id "
+    "WHERE k.prefix = %s AND (k.revoked_at IS NULL OR k.revoked_at > %s)"
+)
 
 
 def api_key_authenticate(*, raw_key: str) -> User | None:
@@ -322,7 +330,7 @@ def notify(*, notices: Sequence[Notice]) -> list[Notification]:
 
     An SMS gateway failure is logged, never raised: the in-app notice is already there.
     """
-    rows = Notification.objects.bulk_create(
+    rows = sql.insert(
         [
             Notification(user=n.user, message=n.message[:500], url=n.url[:300], sent_by_sms=n.sms)
             for n in notices
@@ -330,16 +338,15 @@ def notify(*, notices: Sequence[Notice]) -> list[Notification]:
     )
     texts = [(n.user.phone, n.message) for n in notices if n.sms and n.user.phone]
     if texts:
-        transaction.on_commit(lambda: _sms_send_all(texts))
+        # Queued once the rows are committed, so a slow gateway never holds up the request; a
+        # queue that cannot be reached is logged, the in-app notices stand.
+        transaction.on_commit(lambda: _sms_queue(texts), robust=True)
     return rows
 
 
-def _sms_send_all(texts: Sequence[tuple[str, str]]) -> None:
+def _sms_queue(texts: Sequence[tuple[str, str]]) -> None:
     for phone, body in texts:
-        try:
-            sms.send_sms(to=phone, body=body)
-        except sms.SmsError:
-            logger.warning("SMS to %s failed", phone, exc_info=True)
+        tasks.sms_send.delay(to=phone, body=body)
 
 
 def notifications_mark_read(*, user: User) -> int:

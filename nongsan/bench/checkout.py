@@ -5,20 +5,25 @@ seller and queues an SMS), products with stock enough for the whole run, and buy
 API key; written in bulk (this measures buying, not listing). Then the Django app is served by
 gunicorn in its own processes, on this benchmark's database, as in production (DEBUG off).
 
-Measured, with CLIENTS threads each holding one keep-alive connection and looping:
-add 1-3 products to the cart (one POST each), check out (`Idempotency-Key`, VietQR), then choose
-how to pay (a new payment attempt, e-wallet or VietQR). A "checkout" below is that whole flow.
+Measured, with CLIENTS threads looping (each with its own HTTP client), two ways a
+buyer's whole checkout (cart, checkout, payment choice) reaches the API, each in its own window:
 
-- checkouts per second over a fixed window after a warm-up, and p50/p95 latency of the flow, of
-  the checkout request alone and of the other requests; every response that is not 200/201 is
-  an error;
-- the oversell race, in the middle of that load: RACERS more clients each with 1 kg of a product
-  that has 10 kg in stock in their carts check out at the same instant; exactly 10 must succeed,
+- the cart in the app (a phone app or a partner's site keeps it): one checkout request carrying
+  the 1-3 lines and the payment method chosen (`Idempotency-Key`; VietQR or e-wallet);
+- the cart on the server (as the web pages keep it): add 1-3 products (one POST each), check out
+  (`Idempotency-Key`, VietQR), then choose how to pay (a new attempt, e-wallet or VietQR).
+
+For each: checkouts per second over a fixed window after a warm-up, and p50/p95 latency of the
+whole flow, of the checkout request alone and of the other requests (every response that is not
+200/201 is an error), and where the CPU went. Then:
+
+- the oversell race, in the middle of the first window: RACERS more clients each with 1 kg of
+  a product that has 10 kg in stock in their carts check out at once; exactly 10 must succeed,
   the others hear it is out of stock, and the stock ends at 0 (never below); afterwards every
   product's stock must equal what it started with less what its order lines took;
 - SQL statements: in-process, `orders.services.checkout` for a cart from two shops (the target),
-  and each API request of the flow through Django's test client;
-- where the CPU went during the window: the server's workers, the database's backends, this
+  and each API request of both flows through Django's test client;
+- where the CPU went during each window: the server's workers, the database's backends, this
   process (the load generator shares the machine) and anything else running on the machine; and
   the CPU each checkout cost the server and the database, which bounds the rate on these cores
   whatever else is running.
@@ -39,7 +44,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -56,12 +61,13 @@ WARMUP_SECONDS = 4.0
 SECONDS = {"postgresql": 30.0, "sqlite": 15.0}
 RACERS = 50
 SCARCE_STOCK = Decimal(10)
-# The server: gthread workers keep the clients' connections alive and, with 16 request slots,
-# one process can run Python while another waits on the database. (Tried on 2 cores: 2x8, 3x4,
-# 4x4, 5x2 gthread and 5 sync workers were within noise of each other; sync workers, without
-# keep-alive, were the slowest; single-threaded gthread workers had the worst p95.)
-WORKERS = 4
-THREADS = 4
+# The server, as the README runs it in production: gunicorn's sync workers behind a proxy, a new
+# connection per request. Tried on 2 cores with the cart-in-the-app flow: 2, 3 and 4 sync workers
+# were within noise of each other; gthread workers (2x1, 2x2, 3x1, 4x4) with keep-alive gave
+# a similar rate but a p95 half again as long, as each client's connection stays with one worker
+# however busy it is, while sync workers take the next request whichever is free; Granian
+# (Rust HTTP, 2-3 workers) was no faster.
+WORKERS = 3
 
 NAMES = (
     ("Vải thiều Lục Ngạn", "vai-nhan-chom-chom"),
@@ -78,6 +84,8 @@ NAMES = (
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Nông", "Lò")
 GIVEN = ("Hùng", "Mai", "Lan", "Sơn", "Hoa", "Tuấn", "Hương", "Bình", "Yến", "Phúc")
 QUANTITIES = ("1", "1.5", "2", "3")
+APP_FLOW = "cart in the app"
+WEB_FLOW = "cart on the server"
 
 
 def _percentile(samples: Sequence[float], q: float) -> float:
@@ -240,12 +248,17 @@ def _server(port: int, probe_key: str, log: Path) -> Iterator[subprocess.Popen[b
     command = [
         sys.executable, "-m", "gunicorn", "nongsan.wsgi",
         "--bind", f"127.0.0.1:{port}",
-        "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
-        "--keep-alive", "30", "--backlog", "256", "--no-control-socket",
+        "--workers", str(WORKERS), "--worker-class", "sync", "--backlog", "256",
+        "--no-control-socket",
     ]  # fmt: skip
     with log.open("wb") as out:
         server = subprocess.Popen(
-            command, env=dict(os.environ, DEBUG="0"), stdout=out, stderr=subprocess.STDOUT
+            # Connections kept for the whole run, so the backends whose CPU is counted at a
+            # window's start are the ones serving it (reconnecting each minute costs nothing).
+            command,
+            env=dict(os.environ, DEBUG="0", DB_CONN_MAX_AGE="600"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + 60
@@ -321,7 +334,8 @@ def _database_pids() -> list[int]:
 
 
 class Client:
-    """One keep-alive connection; each call names the buyer by their API key."""
+    """One HTTP client (it reconnects when the server closes); each call names the buyer by
+    their API key."""
 
     def __init__(self, port: int) -> None:
         self.port = port
@@ -377,8 +391,39 @@ def _address(rng: random.Random, communes: Sequence[str]) -> dict[str, str]:
     }
 
 
-def _flow(client: Client, key: str, rng: random.Random, data: Data, load: Load) -> Flow:
-    """Cart (1-3 products), checkout, payment choice: one buyer's whole checkout."""
+def _lines(rng: random.Random, data: Data) -> list[dict[str, Any]]:
+    return [
+        {"product_id": product, "quantity": rng.choice(QUANTITIES)}
+        for product in rng.sample(data.products, rng.randint(1, 3))
+    ]
+
+
+def _flow_client_cart(client: Client, key: str, rng: random.Random, data: Data, load: Load) -> Flow:
+    """An app that keeps the cart: one checkout request with the lines (1-3 products) and the
+    payment method the buyer chose."""
+    started = time.perf_counter()
+    times: dict[str, list[float]] = {"cart": [], "checkout": [], "payment": []}
+    status, body, checkout_ms = client.post(
+        "/api/orders/checkout",
+        {
+            "address": _address(rng, data.communes),
+            "payment_method": rng.choice(("vietqr", "ewallet")),
+            "lines": _lines(rng, data),
+        },
+        key,
+        idempotency_key=uuid.uuid4().hex,
+    )
+    times["checkout"].append(checkout_ms)
+    if status != 201:
+        with load.lock:
+            load.errors.append(f"checkout {status} {body.get('code', '')} {body.get('message')}")
+        return Flow(started, time.perf_counter(), False, None, times)
+    return Flow(started, time.perf_counter(), True, checkout_ms, times)
+
+
+def _flow_server_cart(client: Client, key: str, rng: random.Random, data: Data, load: Load) -> Flow:
+    """The cart kept on the server: 1-3 adds, checkout, then a new payment attempt by the
+    method chosen."""
     started = time.perf_counter()
     times: dict[str, list[float]] = {"cart": [], "checkout": [], "payment": []}
 
@@ -387,12 +432,8 @@ def _flow(client: Client, key: str, rng: random.Random, data: Data, load: Load) 
             load.errors.append(f"{what} {status} {body.get('code', '')} {body.get('message', '')}")
         return Flow(started, time.perf_counter(), False, None, times)
 
-    for product in rng.sample(data.products, rng.randint(1, 3)):
-        status, body, ms = client.post(
-            "/api/orders/cart/items",
-            {"product_id": product, "quantity": rng.choice(QUANTITIES)},
-            key,
-        )
+    for line in _lines(rng, data):
+        status, body, ms = client.post("/api/orders/cart/items", line, key)
         times["cart"].append(ms)
         if status != 200:
             return failed("cart", status, body)
@@ -417,14 +458,19 @@ def _flow(client: Client, key: str, rng: random.Random, data: Data, load: Load) 
     return Flow(started, time.perf_counter(), True, checkout_ms, times)
 
 
-def _buyer_loop(index: int, port: int, data: Data, load: Load, stop: threading.Event) -> None:
+FlowKind = Callable[[Client, str, random.Random, Data, Load], Flow]
+
+
+def _buyer_loop(
+    index: int, port: int, data: Data, load: Load, stop: threading.Event, flow_kind: FlowKind
+) -> None:
     rng = random.Random(index)
     client = Client(port)
     keys = data.buyers[index::CLIENTS]
     turn = 0
     try:
         while not stop.is_set():
-            flow = _flow(client, keys[turn % len(keys)], rng, data, load)
+            flow = flow_kind(client, keys[turn % len(keys)], rng, data, load)
             turn += 1
             with load.lock:
                 load.flows.append(flow)
@@ -551,6 +597,15 @@ def _statements(data: Data) -> dict[str, int]:
         assert response.status_code in (200, 201), response.content
         return response.json(), len(captured)
 
+    _, counts["checkout_lines"] = post(
+        "/api/orders/checkout",
+        {
+            "address": _address(random.Random(1), data.communes),
+            "payment_method": "ewallet",
+            "lines": [{"product_id": p.pk, "quantity": "2"} for p in two_shops],
+        },
+        **{"Idempotency-Key": uuid.uuid4().hex},
+    )
     for product in two_shops:
         _, counts["cart"] = post(
             "/api/orders/cart/items", {"product_id": product.pk, "quantity": "2"}
@@ -581,12 +636,18 @@ class Window:
 
 
 def _load(
-    port: int, data: Data, server: subprocess.Popen[bytes], load: Load, seconds: float
+    port: int,
+    data: Data,
+    server: subprocess.Popen[bytes],
+    load: Load,
+    seconds: float,
+    flow_kind: FlowKind,
+    race: bool,
 ) -> Window:
-    """The buyers' clients for warm-up + window, the race in the middle of the window."""
+    """The buyers' clients for warm-up + window, the race (if asked) in the middle of it."""
     stop = threading.Event()
     threads = [
-        threading.Thread(target=_buyer_loop, args=(i, port, data, load, stop))
+        threading.Thread(target=_buyer_loop, args=(i, port, data, load, stop, flow_kind))
         for i in range(CLIENTS)
     ]
     try:
@@ -600,7 +661,7 @@ def _load(
         own_before = time.process_time()
         start = time.perf_counter()
         time.sleep(seconds / 2)
-        race = _race(port, data)
+        raced = _race(port, data) if race else Race()
         time.sleep(max(0.0, start + seconds - time.perf_counter()))
         end = time.perf_counter()
         own = time.process_time() - own_before
@@ -620,13 +681,71 @@ def _load(
     cpu = {who: value / capacity for who, value in seconds_by.items()}
     cpu["machine"] = (busy_after[0] - busy_before[0]) / (busy_after[1] - busy_before[1])
     cpu["other"] = max(0.0, cpu["machine"] - cpu["server"] - cpu["database"] - cpu["client"])
-    return Window(start=start, end=end, race=race, cpu=cpu, cpu_seconds=seconds_by)
+    return Window(start=start, end=end, race=raced, cpu=cpu, cpu_seconds=seconds_by)
 
 
 def _p50_p95(samples: Sequence[float]) -> str:
     if not samples:
         return "-"
     return f"{statistics.median(samples):.0f} / {_percentile(samples, 0.95):.0f} ms"
+
+
+def _window_rows(
+    label: str, load: Load, window: Window, seconds: float, targets: bool
+) -> tuple[list[tuple[str, str]], float]:
+    """The rows of one measured window, and its checkouts per second."""
+    measured = [f for f in load.flows if f.started >= window.start and f.ended <= window.end]
+    done = [f for f in measured if f.ok]
+    flow_ms = [(f.ended - f.started) * 1000 for f in done]
+    checkout_ms = [f.checkout_ms for f in done if f.checkout_ms is not None]
+    cart_ms = [ms for f in done for ms in f.request_ms["cart"]]
+    payment_ms = [ms for f in done for ms in f.request_ms["payment"]]
+    requests = sum(len(ms) for f in measured for ms in f.request_ms.values())
+    for error in load.errors[:5]:
+        sys.stderr.write(f"checkout bench error ({label}): {error}\n")
+    cpu = window.cpu
+    per_checkout = {who: v / max(1, len(done)) * 1000 for who, v in window.cpu_seconds.items()}
+    both_cores = (os.cpu_count() or 1) * 1000 / (per_checkout["server"] + per_checkout["database"])
+    rate = len(done) / seconds
+    target = " (target ≥ 150)" if targets else ""
+    rows = [
+        (f"{label}: checkouts in the window", f"{len(done):,} ({requests:,} requests)"),
+        (f"{label}: checkouts per second{target}", f"{rate:.1f}"),
+        (f"{label}: requests per second", f"{requests / seconds:.0f}"),
+        (f"{label}: whole checkout p50 / p95", _p50_p95(flow_ms)),
+        (
+            f"{label}: checkout request p50 / p95" + (" (target p95 < 150 ms)" if targets else ""),
+            _p50_p95(checkout_ms),
+        ),
+    ]
+    if cart_ms:
+        rows += [
+            (f"{label}: add to cart p50 / p95", _p50_p95(cart_ms)),
+            (f"{label}: payment choice p50 / p95", _p50_p95(payment_ms)),
+        ]
+    rows += [
+        (
+            f"{label}: errors (responses not 200/201)",
+            f"{len(load.errors):,} in {len(load.flows):,} checkouts",
+        ),
+        (
+            f"{label}: CPU during the window (share of all cores)",
+            f"{cpu['machine']:.0%} busy: server {cpu['server']:.0%}, "
+            + (f"PostgreSQL backends {cpu['database']:.0%}, " if cpu["database"] else "")
+            + f"load generator {cpu['client']:.0%}, other processes {cpu['other']:.0%}",
+        ),
+        (
+            f"{label}: CPU per checkout (all requests of the window / checkouts)",
+            f"server {per_checkout['server']:.1f} ms"
+            + (
+                f" + PostgreSQL {per_checkout['database']:.1f} ms"
+                if per_checkout["database"]
+                else ""
+            )
+            + f": at most {both_cores:.0f} checkouts/s if they had all {os.cpu_count()} cores",
+        ),
+    ]
+    return rows, rate
 
 
 def run(*, engine: str) -> list[tuple[str, str]]:
@@ -638,29 +757,20 @@ def run(*, engine: str) -> list[tuple[str, str]]:
     seconds = SECONDS[engine]
     port = _free_port()
     log = Path(tempfile.gettempdir()) / f"nongsan-bench-checkout-{engine}.log"
-    load = Load()
+    app_load, web_load = Load(), Load()
     with _server(port, data.buyers[0], log) as server:
-        window = _load(port, data, server, load, seconds)
-    race = window.race
-    measured = [f for f in load.flows if f.started >= window.start and f.ended <= window.end]
-    done = [f for f in measured if f.ok]
-    flow_ms = [(f.ended - f.started) * 1000 for f in done]
-    checkout_ms = [f.checkout_ms for f in done if f.checkout_ms is not None]
-    cart_ms = [ms for f in done for ms in f.request_ms["cart"]]
-    payment_ms = [ms for f in done for ms in f.request_ms["payment"]]
-    requests = sum(len(ms) for f in measured for ms in f.request_ms.values())
-    for error in load.errors[:5]:
-        sys.stderr.write(f"checkout bench error: {error}\n")
+        app_window = _load(port, data, server, app_load, seconds, _flow_client_cart, race=True)
+        web_window = _load(port, data, server, web_load, seconds, _flow_server_cart, race=False)
+    race = app_window.race
     for error in race.other[:5]:
         sys.stderr.write(f"checkout bench race error: {error}\n")
+    app_rows, _ = _window_rows(APP_FLOW, app_load, app_window, seconds, targets=True)
+    web_rows, _ = _window_rows(WEB_FLOW, web_load, web_window, seconds, targets=False)
 
     scarce_left, scarce_sold, wrong = _stock_check(data)
     oversold = max(Decimal(0), scarce_sold - SCARCE_STOCK)
     placed = Order.objects.count()
     counts = _statements(data)
-    cpu = window.cpu
-    per_checkout = {who: v / max(1, len(done)) * 1000 for who, v in window.cpu_seconds.items()}
-    both_cores = (os.cpu_count() or 1) * 1000 / (per_checkout["server"] + per_checkout["database"])
     return [
         (
             "data",
@@ -669,34 +779,31 @@ def run(*, engine: str) -> list[tuple[str, str]]:
         ),
         (
             "server",
-            f"gunicorn, {WORKERS} gthread workers x {THREADS} threads, keep-alive, DEBUG off",
+            f"gunicorn, {WORKERS} sync workers (a connection per request), DEBUG off",
         ),
         (
             "load",
-            f"{CLIENTS} clients, one keep-alive connection each, {seconds:.0f} s measured after "
-            f"{WARMUP_SECONDS:.0f} s warm-up; a checkout = 1-3 cart adds, checkout, payment choice",
+            f"{CLIENTS} clients looping; each flow measured for "
+            f"{seconds:.0f} s after {WARMUP_SECONDS:.0f} s warm-up. {APP_FLOW}: one checkout "
+            "request with 1-3 lines and the payment method (VietQR or e-wallet). "
+            f"{WEB_FLOW}: 1-3 cart adds, checkout, then a new payment attempt (VietQR or "
+            "e-wallet)",
         ),
-        ("checkouts in the window", f"{len(done):,} ({requests:,} requests)"),
-        ("checkouts per second (target ≥ 150)", f"{len(done) / seconds:.1f}"),
-        ("requests per second", f"{requests / seconds:.0f}"),
-        ("whole checkout p50 / p95", _p50_p95(flow_ms)),
-        ("checkout request p50 / p95 (target p95 < 150 ms)", _p50_p95(checkout_ms)),
-        ("add to cart p50 / p95", _p50_p95(cart_ms)),
-        ("payment choice p50 / p95", _p50_p95(payment_ms)),
-        (
-            "errors (responses not 200/201)",
-            f"{len(load.errors):,} in {len(load.flows):,} checkouts",
-        ),
+        *app_rows,
+        *web_rows,
         (
             "SQL statements per checkout (services.checkout, 2 shops; target ≤ 25)",
             str(counts["service"]),
         ),
         (
-            "SQL statements per API request: add to cart / checkout (2 shops) / payment",
-            f"{counts['cart']} / {counts['checkout']} / {counts['payment']}",
+            "SQL statements per API request: checkout with its lines (2 shops) / add to cart / "
+            "checkout of the cart (2 shops) / payment",
+            f"{counts['checkout_lines']} / {counts['cart']} / {counts['checkout']} / "
+            f"{counts['payment']}",
         ),
         (
-            f"oversell: {RACERS} buyers at once for the last {SCARCE_STOCK:f} kg, under the load",
+            f"oversell: {RACERS} buyers at once for the last {SCARCE_STOCK:f} kg, under the "
+            f"{APP_FLOW} load",
             f"sold {scarce_sold.normalize():f} of {SCARCE_STOCK:f}, "
             f"oversold {oversold.normalize():f} ({race.sold} orders, {race.out_of_stock} told "
             f"out of stock, {len(race.other)} other answers); "
@@ -706,17 +813,5 @@ def run(*, engine: str) -> list[tuple[str, str]]:
             "stock after the run",
             f"{placed:,} orders; "
             + ("every product's stock = start - sold" if not wrong else f"{wrong} products wrong"),
-        ),
-        (
-            "CPU during the window (share of all cores)",
-            f"{cpu['machine']:.0%} busy: server {cpu['server']:.0%}, "
-            + (f"PostgreSQL backends {cpu['database']:.0%}, " if engine == "postgresql" else "")
-            + f"load generator {cpu['client']:.0%}, other processes {cpu['other']:.0%}",
-        ),
-        (
-            "CPU per checkout (all requests of the window / checkouts)",
-            f"server {per_checkout['server']:.0f} ms"
-            + (f" + PostgreSQL {per_checkout['database']:.0f} ms" if engine == "postgresql" else "")
-            + f": at most {both_cores:.0f} checkouts/s if they had all {os.cpu_count()} cores",
         ),
     ]

@@ -29,6 +29,7 @@ from nongsan.catalog.models import (
     Shop,
     Synonym,
 )
+from nongsan.core import sql
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import normalize
 from nongsan.geo.models import Commune
@@ -1025,17 +1026,23 @@ def stock_take(*, quantities: Mapping[int, Decimal], preorder: bool = False) -> 
         wanted = quantities[pk]
         if wanted <= 0:
             raise ApplicationError("Số lượng phải lớn hơn 0.", field="quantity")
-        listed = Product.objects.filter(pk=pk, is_listed=True)
-        if preorder:
-            updated = listed.filter(
-                preorder_enabled=True, preordered__lte=F("expected_yield") - wanted
-            ).update(preordered=F("preordered") + wanted, order_count=F("order_count") + 1)
-        else:
-            updated = listed.filter(stock__gte=wanted).update(
-                stock=F("stock") - wanted, order_count=F("order_count") + 1
-            )
-        if not updated:
+        statement = _PREORDER_TAKE_SQL if preorder else _STOCK_TAKE_SQL
+        if not sql.execute(statement, [wanted, pk, wanted]):
             raise _short(pk, preorder=preorder)
+
+
+# Every checkout runs these, once per product: written by hand (see core.sql).
+_STOCK_TAKE_SQL = (
+    f"UPDATE {Product._meta.db_table} SET stock = stock - CAST(%s AS NUMERIC), "
+    "order_count = order_count + 1 "
+    "WHERE id = %s AND is_listed AND stock >= CAST(%s AS NUMERIC)"
+)
+_PREORDER_TAKE_SQL = (
+    f"UPDATE {Product._meta.db_table} SET preordered = preordered + CAST(%s AS NUMERIC), "
+    "order_count = order_count + 1 "
+    "WHERE id = %s AND is_listed AND preorder_enabled "
+    "AND preordered <= expected_yield - CAST(%s AS NUMERIC)"
+)
 
 
 def stock_return(*, quantities: Mapping[int, Decimal], preorder: bool = False) -> None:

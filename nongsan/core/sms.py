@@ -7,6 +7,7 @@ with a bearer token, read back `{"status": "success", "message_id": ...}`.
 import json
 import logging
 import urllib.request
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,9 +35,10 @@ class SmsProvider(Protocol):
 
 
 class SandboxSmsProvider:
-    """Keeps messages in memory (the outbox, read by tests) and writes them to the log."""
+    """Keeps the latest messages in memory (the outbox, read by tests) and writes every one to
+    the log."""
 
-    outbox: list[SmsMessage] = []
+    outbox: deque[SmsMessage] = deque(maxlen=1000)
 
     def send(self, *, to: str, body: str) -> SmsMessage:
         message = SmsMessage(to=to, body=body, provider_id=f"sandbox-{len(self.outbox) + 1}")

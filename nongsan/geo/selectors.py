@@ -13,6 +13,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from nongsan.core import sql
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold, fold_key
 from nongsan.geo import distance, postcodes
@@ -115,6 +116,23 @@ _cache: dict[str, dict[str, str]] = {}
 def cache_clear() -> None:
     """Forget the cached name tables (the loader calls this after writing units)."""
     _cache.clear()
+
+
+_COMMUNE_BY_CODE_SQL = (
+    f"SELECT {sql.columns(Commune, 'c')}, {sql.columns(Province, 'p')} "
+    f"FROM {Commune._meta.db_table} c JOIN {Province._meta.db_table} p ON p.id = c.province_id "
+    "WHERE c.code = %s"
+)
+
+
+def commune_by_code(*, code: str) -> Commune | None:
+    """The commune of a delivery address, with its province (read by hand: checkout's path)."""
+    found = sql.rows(_COMMUNE_BY_CODE_SQL, [code])
+    if not found:
+        return None
+    commune = sql.build(Commune, found[0])
+    commune.province = sql.build(Province, found[0], sql.width(Commune))
+    return commune
 
 
 def province_find(*, name: str) -> Province | None:

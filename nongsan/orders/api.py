@@ -2,6 +2,8 @@
 attempts; `Idempotency-Key` on checkout and payment calls) and /api/payments/webhooks/ (the
 bank's and the wallets' signed notifications, no login)."""
 
+from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,7 +18,8 @@ from nongsan.accounts.api_auth import api_auth
 from nongsan.catalog import selectors as catalog_selectors
 from nongsan.core.api import BoundedPagination, refused_is_403
 from nongsan.core.errors import ApplicationError
-from nongsan.geo.models import Commune, Country
+from nongsan.geo import selectors as geo_selectors
+from nongsan.geo.models import Country
 from nongsan.orders import selectors, services
 from nongsan.orders.models import Order, Review, SubOrder
 from nongsan.orders.schemas import (
@@ -96,7 +99,7 @@ def _address(payload: CheckoutIn) -> services.Address:
             country=found,
             foreign_address=data.foreign_address,
         )
-    commune = Commune.objects.filter(code=data.commune_code or "").first()
+    commune = geo_selectors.commune_by_code(code=data.commune_code or "")
     if commune is None:
         raise ApplicationError("Mã xã/phường không hợp lệ.", field="commune_code")
     return services.Address(
@@ -107,19 +110,29 @@ def _address(payload: CheckoutIn) -> services.Address:
     )
 
 
-@router.post("/checkout", response={201: OrderOut}, summary="Place the cart as an order")
+@router.post(
+    "/checkout",
+    response={201: OrderOut},
+    summary="Place the cart (or the lines sent) as an order, paid by the method chosen",
+)
 def checkout(request: HttpRequest, payload: CheckoutIn) -> Status:
     buyer = request.auth
+    items: dict[int, Decimal] | None = None
+    if payload.lines is not None:
+        items = defaultdict(Decimal)
+        for line in payload.lines:
+            items[line.product_id] += line.quantity
     order = services.checkout(
         buyer=buyer,  # type: ignore[arg-type]
-        cart=services.cart_for(user=buyer, session_key=None),  # type: ignore[arg-type]
+        cart=None if items is not None else _cart(request),
         address=_address(payload),
         delivery_option=payload.delivery_option,
         payment_method=payload.payment_method,
         idempotency_key=_idempotency_key(request),
         note=payload.note,
+        items=items,
     )
-    return Status(201, selectors.order_get_for_buyer(actor=buyer, number=order.number))
+    return Status(201, order)  # with its parts loaded
 
 
 @router.get("/", response=list[OrderOut], summary="The caller's orders, newest first")

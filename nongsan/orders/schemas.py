@@ -45,6 +45,9 @@ class CheckoutIn(Schema):
     delivery_option: str = "standard"
     payment_method: str = "cod"
     note: str = Field(default="", max_length=300)
+    # A cart the client keeps itself, placed as it is (the same product twice adds up); without
+    # it, the caller's cart on the server is placed.
+    lines: list[CartItemIn] | None = Field(default=None, max_length=50)
 
 
 class OrderLineOut(Schema):

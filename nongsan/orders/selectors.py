@@ -1,16 +1,23 @@
 """Every read about buying, scoped by the actor: a buyer sees their orders, a seller the
 sub-orders of the shops they run, a marketplace operator those of their marketplace."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from nongsan.accounts.models import Role
+from nongsan.accounts.models import Role, User
 from nongsan.catalog import selectors as catalog_selectors
-from nongsan.orders.models import Cart, Order, OrderLine, Review, SubOrder, SubOrderEvent
+from nongsan.catalog.models import Product, Shop
+from nongsan.core import sql
+from nongsan.geo.models import Commune, Province
+from nongsan.households.models import Cooperative, Household
+from nongsan.orders.models import Cart, CartLine, Order, OrderLine, Review, SubOrder, SubOrderEvent
 from nongsan.orders.pipeline import ALLOWED, BUYER_MAY_CANCEL, MOVERS, Party, parties_of
+from nongsan.orgs.models import Marketplace
 from nongsan.payments import selectors as payments_selectors
 from nongsan.payments.models import Payment
 
@@ -21,14 +28,95 @@ def _not_found() -> Http404:
     return Http404("Không tìm thấy đơn hàng.")
 
 
-def cart_lines(*, cart: Cart | None) -> list[Any]:
+# A product as buying needs it: its shop with the shop's commune, province and marketplace, and
+# the account that runs the shop (services.seller_user), computed in SQL.
+_PRODUCT_COLUMNS = (
+    f"{sql.columns(Product, 'p')}, {sql.columns(Shop, 's')}, {sql.columns(Commune, 'c')}, "
+    f"{sql.columns(Province, 'v')}, {sql.columns(Marketplace, 'm')}, seller.id, seller.phone"
+)
+_PRODUCT_JOINS = (
+    f"JOIN {Shop._meta.db_table} s ON s.id = p.shop_id "
+    f"JOIN {Commune._meta.db_table} c ON c.id = s.commune_id "
+    f"JOIN {Province._meta.db_table} v ON v.id = c.province_id "
+    f"JOIN {Marketplace._meta.db_table} m ON m.id = s.marketplace_id "
+    f"LEFT JOIN {Household._meta.db_table} h ON h.id = s.household_id "
+    f"LEFT JOIN {Cooperative._meta.db_table} co ON co.id = s.cooperative_id "
+    f"LEFT JOIN {User._meta.db_table} seller ON seller.id = CASE "
+    "WHEN s.household_id IS NOT NULL THEN h.user_id "
+    "WHEN s.cooperative_id IS NOT NULL THEN co.manager_id ELSE s.supplier_id END "
+)
+_CART_LINES_SQL = (
+    f"SELECT {sql.columns(CartLine, 'l')}, {_PRODUCT_COLUMNS} FROM {CartLine._meta.db_table} l "
+    f"JOIN {Product._meta.db_table} p ON p.id = l.product_id {_PRODUCT_JOINS}"
+    "WHERE l.cart_id = %s ORDER BY s.id, l.id"
+)
+
+
+class _ProductReader:
+    """Builds the products of rows laid out as _PRODUCT_COLUMNS (from `start`), one shop object
+    per shop."""
+
+    def __init__(self, start: int) -> None:
+        widths = [sql.width(m) for m in (Product, Shop, Commune, Province, Marketplace)]
+        self.starts = [start + sum(widths[:i]) for i in range(len(widths) + 1)]
+        self.shops: dict[int, Shop] = {}
+
+    def product(self, row: Sequence[Any]) -> Product:
+        starts = self.starts
+        product = sql.build(Product, row, starts[0])
+        shop = self.shops.get(product.shop_id)
+        if shop is None:
+            shop = self.shops[product.shop_id] = sql.build(Shop, row, starts[1])
+            shop.commune = sql.build(Commune, row, starts[2])
+            shop.commune.province = sql.build(Province, row, starts[3])
+            shop.marketplace = sql.build(Marketplace, row, starts[4])
+            seller_id, seller_phone = row[starts[5]], row[starts[5] + 1]
+            shop.seller = (  # type: ignore[attr-defined]  # see cart_lines
+                sql.partial(User, ["id", "phone"], [seller_id, seller_phone])
+                if seller_id is not None
+                else None
+            )
+        product.shop = shop
+        return product
+
+
+def cart_lines(*, cart: Cart | None) -> list[CartLine]:
+    """The cart's lines, grouped by shop, each with its product, the product's shop (with its
+    commune, province and marketplace) and `shop.seller`: the account that runs the shop and
+    hears of its orders (`services.seller_user`), with only its id and phone loaded, or None.
+
+    Read by hand in one statement (see core.sql): the cart page, every API cart call and
+    checkout all start here.
+    """
     if cart is None:
         return []
-    return list(
-        cart.lines.select_related("product__shop__commune__province").order_by(
-            "product__shop_id", "pk"
-        )
+    reader = _ProductReader(start=sql.width(CartLine))
+    lines = []
+    for row in sql.rows(_CART_LINES_SQL, [cart.pk]):
+        line = sql.build(CartLine, row)
+        line.cart = cart
+        line.product = reader.product(row)
+        lines.append(line)
+    return lines
+
+
+def products_for_lines(*, quantities: Mapping[int, Decimal]) -> list[CartLine]:
+    """Lines not kept in a cart (a client that keeps its own sends them with the checkout), as
+    unsaved cart lines with their products loaded like `cart_lines`, grouped by shop. A product
+    that does not exist is left out; the caller names it."""
+    if not quantities:
+        return []
+    ids = sorted(quantities)
+    statement = (
+        f"SELECT {_PRODUCT_COLUMNS} FROM {Product._meta.db_table} p {_PRODUCT_JOINS}"
+        f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY s.id, p.id"
     )
+    reader = _ProductReader(start=0)
+    lines = []
+    for row in sql.rows(statement, ids):
+        product = reader.product(row)
+        lines.append(CartLine(product=product, quantity=quantities[product.pk]))
+    return lines
 
 
 def _sub_orders() -> QuerySet[SubOrder]:
@@ -58,10 +146,16 @@ def order_get_own(*, actor: Any, number: str) -> Order:
     """One of the actor's orders, without its parts (for paying it)."""
     if not getattr(actor, "is_authenticated", False):
         raise _not_found()
-    order = Order.objects.filter(buyer=actor, number=number).first()
+    order = sql.one(_ORDER_OWN_SQL, [actor.pk, number], Order)
     if order is None:
         raise _not_found()
     return order
+
+
+_ORDER_OWN_SQL = (
+    f"SELECT {sql.columns(Order, 'o')} FROM {Order._meta.db_table} o "
+    "WHERE o.buyer_id = %s AND o.number = %s"
+)
 
 
 def sub_order_list_for_seller(*, actor: Any, status: str = "") -> QuerySet[SubOrder]:

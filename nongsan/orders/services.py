@@ -9,7 +9,7 @@ what is there is sold and the others get a message naming the product.
 import datetime as dt
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,13 +24,14 @@ from nongsan.accounts.models import User
 from nongsan.catalog import selectors as catalog_selectors
 from nongsan.catalog import services as catalog_services
 from nongsan.catalog.models import Product, Shop
+from nongsan.core import sql
 from nongsan.core.errors import ApplicationError
 from nongsan.core.money import format_vnd
 from nongsan.core.validators import parse_mobile
 from nongsan.geo.models import Commune, Country
 from nongsan.households import services as households_services
 from nongsan.households.models import Household, Milestone
-from nongsan.orders import fees
+from nongsan.orders import fees, selectors
 from nongsan.orders.models import (
     Cart,
     CartLine,
@@ -45,6 +46,7 @@ from nongsan.orders.models import (
 )
 from nongsan.orders.pipeline import ALLOWED, BUYER_MAY_CANCEL, MOVERS, TIMESTAMP, Party, parties_of
 from nongsan.orgs.models import Carrier
+from nongsan.payments import selectors as payments_selectors
 from nongsan.payments import services as payments_services
 from nongsan.payments.models import Payment
 
@@ -56,12 +58,19 @@ VIETNAM = "VN"
 # --- Cart ---------------------------------------------------------------------------------------
 
 
+_CART_OF_USER_SQL = (
+    f"SELECT {sql.columns(Cart, 'c')} FROM {Cart._meta.db_table} c WHERE c.user_id = %s"
+)
+
+
 def cart_for(*, user: User | None, session_key: str | None, create: bool = True) -> Cart | None:
     """The cart of a signed-in user, or of a browser session before signing in."""
     if user is not None and user.is_authenticated:
-        cart = Cart.objects.filter(user=user).first()
+        cart = sql.one(_CART_OF_USER_SQL, [user.pk], Cart)
         if cart is None and create:
             cart, _ = Cart.objects.get_or_create(user=user)
+        if cart is not None:
+            cart.user = user
         return cart
     if not session_key:
         return None
@@ -95,11 +104,16 @@ def quantity_check(*, product: Product, quantity: Decimal) -> Decimal:
     return quantity
 
 
+_CART_HELD_SQL = (
+    f"SELECT {sql.columns(CartLine, 'l')} FROM {CartLine._meta.db_table} l WHERE l.cart_id = %s"
+)
+
+
 def cart_add(*, cart: Cart, product: Product, quantity: Decimal) -> CartLine:
     """Add to the cart (adding to what is there already)."""
     if not product.is_listed or not product.shop.is_active:
         raise ApplicationError("Sản phẩm không còn được bán.", field="product")
-    lines = list(cart.lines.all())
+    lines = [sql.build(CartLine, row) for row in sql.rows(_CART_HELD_SQL, [cart.pk])]
     line = next((x for x in lines if x.product_id == product.pk), None)
     total = quantity + (line.quantity if line else 0)
     quantity_check(product=product, quantity=total)
@@ -108,9 +122,9 @@ def cart_add(*, cart: Cart, product: Product, quantity: Decimal) -> CartLine:
             raise ApplicationError(
                 "Giỏ hàng đã đủ 50 sản phẩm; hãy đặt hàng trước.", field="product"
             )
-        return CartLine.objects.create(cart=cart, product=product, quantity=total)
+        return sql.insert([CartLine(cart=cart, product=product, quantity=total)])[0]
     line.quantity = total
-    line.save(update_fields=["quantity"])
+    CartLine.objects.filter(pk=line.pk).update(quantity=total)
     return line
 
 
@@ -292,32 +306,29 @@ def _order_number() -> str:
     return "NS" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
 
 
-def checkout_lines(*, cart: Cart) -> list[CartLine]:
-    return list(
-        cart.lines.select_related(
-            "product__shop__commune__province",
-            "product__shop__household__user",
-            "product__shop__cooperative__manager",
-            "product__shop__supplier",
-        ).order_by("product__shop_id", "pk")
-    )
-
-
 def checkout(
     *,
     buyer: User,
-    cart: Cart,
+    cart: Cart | None,
     address: Address,
     delivery_option: str = DeliveryOption.STANDARD,
     payment_method: str = PaymentMethod.COD,
     idempotency_key: str | None = None,
     note: str = "",
+    items: Mapping[int, Decimal] | None = None,
     now: dt.datetime | None = None,
 ) -> Order:
     """Place the cart as one order split into one sub-order per shop, take stock, and start the
-    payment. The same idempotency key returns the order it made the first time."""
+    payment. The same idempotency key returns the order it made the first time.
+
+    `items` (product id -> quantity) is a cart the client kept itself and sends with the
+    checkout (an app, a partner's site); the buyer's cart on the server is then left as it is.
+
+    The order comes back with its parts loaded (sub-orders with their shop, marketplace and
+    lines; the province), ready to show without reading it again.
+    """
     if idempotency_key:
-        done = Order.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
+        done = _placed_with(buyer=buyer, idempotency_key=idempotency_key)
         if done is not None:
             return done
     if delivery_option not in DeliveryOption.values:
@@ -333,9 +344,7 @@ def checkout(
         )
     now = now or timezone.now()
     today = timezone.localdate(now)
-    lines = checkout_lines(cart=cart)
-    if not lines:
-        raise ApplicationError("Giỏ hàng đang trống.", field="cart")
+    lines = _lines_to_place(cart=cart, items=items)
     for line in lines:
         product = line.product
         if not product.is_listed or not product.shop.is_active:
@@ -352,31 +361,35 @@ def checkout(
         )
     try:
         with transaction.atomic():
-            order = Order.objects.create(
-                number=_order_number(),
-                buyer=buyer,
-                recipient_name=address.recipient_name,
-                recipient_phone=address.recipient_phone,
-                street=address.street,
-                commune=address.commune,
-                province_id=address.commune.province_id if address.commune else None,
-                country_id=address.country.code if foreign and address.country else VIETNAM,
-                foreign_address=address.foreign_address,
-                delivery_option=delivery_option,
-                payment_method=payment_method,
-                payment_status=(
-                    Order.PaymentStatus.COD_PENDING
-                    if payment_method == PaymentMethod.COD
-                    else Order.PaymentStatus.UNPAID
-                ),
-                goods_total=priced.goods_total,
-                shipping_total=priced.shipping_total,
-                total=priced.total,
-                idempotency_key=idempotency_key or None,
-                note=" ".join(note.split())[:300],
-                created_at=now,
+            [order] = sql.insert(
+                [
+                    Order(
+                        number=_order_number(),
+                        buyer=buyer,
+                        recipient_name=address.recipient_name,
+                        recipient_phone=address.recipient_phone,
+                        street=address.street,
+                        commune=address.commune,
+                        province=address.commune.province if address.commune else None,
+                        country_id=address.country.code if foreign and address.country else VIETNAM,
+                        foreign_address=address.foreign_address,
+                        delivery_option=delivery_option,
+                        payment_method=payment_method,
+                        payment_status=(
+                            Order.PaymentStatus.COD_PENDING
+                            if payment_method == PaymentMethod.COD
+                            else Order.PaymentStatus.UNPAID
+                        ),
+                        goods_total=priced.goods_total,
+                        shipping_total=priced.shipping_total,
+                        total=priced.total,
+                        idempotency_key=idempotency_key or None,
+                        note=" ".join(note.split())[:300],
+                        created_at=now,
+                    )
+                ]
             )
-            subs = SubOrder.objects.bulk_create(
+            subs = sql.insert(
                 [
                     SubOrder(
                         order=order,
@@ -414,7 +427,7 @@ def checkout(
                             is_preorder=product.pk in preorders,
                         )
                     )
-            OrderLine.objects.bulk_create(order_lines)
+            sql.insert(order_lines)
             for sub, part in zip(subs, priced.shops, strict=True):
                 discounted = {
                     x.product_id: x.quantity
@@ -425,7 +438,7 @@ def checkout(
                     catalog_services.household_price_take(
                         buyer=buyer, reference=sub.number, quantities=discounted, today=today
                     )
-            SubOrderEvent.objects.bulk_create(
+            sql.insert(
                 [
                     SubOrderEvent(sub_order=sub, to_status=Status.PLACED, actor=buyer, at=now)
                     for sub in subs
@@ -435,7 +448,9 @@ def checkout(
                 catalog_services.stock_take(quantities=in_stock)
             if preorders:
                 catalog_services.stock_take(quantities=preorders, preorder=True)
-            CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+            placed_from_cart = [line.pk for line in lines if line.pk is not None]
+            if placed_from_cart:
+                CartLine.objects.filter(pk__in=placed_from_cart).delete()
             payments_services.payment_start(
                 order_reference=order.number,
                 payer=buyer,
@@ -456,17 +471,57 @@ def checkout(
                         sms=True,
                     )
                     for sub in subs
-                    if (seller := seller_user(sub.shop)) is not None
+                    # loaded with the cart's lines (selectors.cart_lines): seller_user(sub.shop)
+                    if (seller := sub.shop.seller) is not None  # type: ignore[attr-defined]
                 ]
             )
     except IntegrityError:
         if idempotency_key:  # the same checkout sent twice at once: the first one stands
-            done = Order.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
+            done = _placed_with(buyer=buyer, idempotency_key=idempotency_key)
             if done is not None:
                 return done
         raise
-    order.sub_orders_placed = subs  # type: ignore[attr-defined]  # saves a query for the caller
+    # What the caller shows, from what is in memory (as a prefetch would have left it).
+    by_sub: dict[int, list[OrderLine]] = defaultdict(list)
+    for order_line in order_lines:
+        by_sub[order_line.sub_order_id].append(order_line)
+    for sub in subs:
+        sub.marketplace = sub.shop.marketplace
+        sql.prefetched(sub, "lines", by_sub[sub.pk])
+    sql.prefetched(order, "sub_orders", subs)
     return order
+
+
+def _lines_to_place(*, cart: Cart | None, items: Mapping[int, Decimal] | None) -> list[CartLine]:
+    """The cart's lines, or the client's own cart as unsaved lines, with products loaded."""
+    if items is None:
+        lines = selectors.cart_lines(cart=cart)
+        if not lines:
+            raise ApplicationError("Giỏ hàng đang trống.", field="cart")
+        return lines
+    if not items:
+        raise ApplicationError("Đơn hàng cần ít nhất một sản phẩm.", field="lines")
+    if len(items) > MAX_CART_LINES:
+        raise ApplicationError("Mỗi đơn tối đa 50 sản phẩm.", field="lines")
+    lines = selectors.products_for_lines(quantities=items)
+    missing = sorted(set(items) - {line.product_id for line in lines})
+    if missing:
+        raise ApplicationError(f"Không có sản phẩm mã {missing[0]}.", field="lines")
+    return lines
+
+
+_PLACED_WITH_SQL = (
+    f"SELECT o.number FROM {Order._meta.db_table} o "
+    "WHERE o.buyer_id = %s AND o.idempotency_key = %s"
+)
+
+
+def _placed_with(*, buyer: User, idempotency_key: str) -> Order | None:
+    """The order this buyer already placed with this idempotency key, with its parts."""
+    found = sql.rows(_PLACED_WITH_SQL, [buyer.pk, idempotency_key])
+    if not found:
+        return None
+    return selectors.order_get_for_buyer(actor=buyer, number=found[0][0])
 
 
 def seller_user(shop: Shop) -> User | None:
@@ -855,26 +910,37 @@ def payment_retry(
     row is locked so that two attempts started at once end with one waiting, not two."""
     if order.buyer_id != actor.pk:
         raise ApplicationError("Bạn không có quyền với đơn này.", code="forbidden")
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    [(payment_status, payment_method, total, live)] = sql.rows(
+        _ORDER_TO_PAY_SQL + sql.for_update(), [Status.CANCELLED, order.pk]
+    )
     if idempotency_key:
-        done = Payment.objects.filter(payer=actor, idempotency_key=idempotency_key).first()
+        done = payments_selectors.payment_with_key(payer=actor, idempotency_key=idempotency_key)
         if done is not None:
             return done
-    if order.payment_status != Order.PaymentStatus.UNPAID:
+    if payment_status != Order.PaymentStatus.UNPAID:
         raise ApplicationError("Đơn này không cần thanh toán thêm.", field="payment_method")
     if method not in (PaymentMethod.VIETQR, PaymentMethod.EWALLET):
         raise ApplicationError("Chọn VietQR hoặc ví điện tử.", field="payment_method")
-    if not order.sub_orders.exclude(status=Status.CANCELLED).exists():
+    if not live:
         raise ApplicationError("Đơn đã hủy.", field="payment_method")
-    if order.payment_method != method:
+    if payment_method != method:
         Order.objects.filter(pk=order.pk).update(payment_method=method)
+        order.payment_method = method
     return payments_services.payment_start(
         order_reference=order.number,
         payer=actor,
         method=method,
-        amount=order.total,
+        amount=total,
         idempotency_key=idempotency_key,
     )
+
+
+# The order row, locked, with what paying it again depends on (read by hand: see core.sql).
+_ORDER_TO_PAY_SQL = (
+    f"SELECT o.payment_status, o.payment_method, o.total, EXISTS(SELECT 1 FROM "
+    f"{SubOrder._meta.db_table} s WHERE s.order_id = o.id AND s.status <> %s) "
+    f"FROM {Order._meta.db_table} o WHERE o.id = %s"
+)
 
 
 # --- Reviews ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from nongsan.accounts.models import Role
+from nongsan.core import sql
 from nongsan.core.text import fold
 from nongsan.households import selectors as households_selectors
 from nongsan.households.models import Household
@@ -248,3 +249,15 @@ def cash_handover_get_for(*, actor: Any, handover_id: int) -> CashHandover:
     ):
         return found
     raise Http404("Không tìm thấy biên nhận.")
+
+
+# On every buyer's path (checkout and payment calls with an Idempotency-Key): see core.sql.
+_WITH_KEY_SQL = (
+    f"SELECT {sql.columns(Payment, 'p')} FROM {Payment._meta.db_table} p "
+    "WHERE p.payer_id = %s AND p.idempotency_key = %s"
+)
+
+
+def payment_with_key(*, payer: Any, idempotency_key: str) -> Payment | None:
+    """The attempt this payer already started with this idempotency key, if any."""
+    return sql.one(_WITH_KEY_SQL, [payer.pk, idempotency_key], Payment)

@@ -21,6 +21,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from nongsan.accounts.models import Role, User
+from nongsan.core import sql
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold
 from nongsan.core.validators import mask_cccd, parse_cccd
@@ -65,6 +66,13 @@ def sandbox_wallet() -> providers.SandboxProvider:
 # --- Payment attempts ---------------------------------------------------------------------------
 
 
+# Paying is on every buyer's path: its reads and writes are written by hand (see core.sql).
+_ATTEMPTS_CANCEL_SQL = (
+    f"UPDATE {Payment._meta.db_table} SET status = %s WHERE order_reference = %s AND status = %s"
+)
+_ATTEMPTS_COUNT_SQL = f"SELECT COUNT(*) FROM {Payment._meta.db_table} WHERE order_reference = %s"
+
+
 def payment_start(
     *,
     order_reference: str,
@@ -80,7 +88,7 @@ def payment_start(
     idempotency key returns the attempt it made the first time. `first`: the order was just
     placed, there is no earlier attempt to look for."""
     if idempotency_key:
-        done = Payment.objects.filter(payer=payer, idempotency_key=idempotency_key).first()
+        done = selectors.payment_with_key(payer=payer, idempotency_key=idempotency_key)
         if done is not None:
             return done
     if method not in Method.values:
@@ -90,9 +98,12 @@ def payment_start(
     now = now or timezone.now()
     number = 1
     if not first:
-        attempts = Payment.objects.filter(order_reference=order_reference)
-        attempts.filter(status=Payment.Status.PENDING).update(status=Payment.Status.CANCELLED)
-        number = attempts.count() + 1
+        sql.execute(
+            _ATTEMPTS_CANCEL_SQL,
+            [Payment.Status.CANCELLED, order_reference, Payment.Status.PENDING],
+        )
+        [(earlier,)] = sql.rows(_ATTEMPTS_COUNT_SQL, [order_reference])
+        number = earlier + 1
     payment = Payment(
         reference=f"{order_reference}P{number}",
         order_reference=order_reference,
@@ -116,7 +127,7 @@ def payment_start(
         payment.provider = wallet.code
         payment.provider_ref = created.provider_ref
         payment.redirect_url = created.redirect_url
-    payment.save()
+    sql.insert([payment])
     return payment
 
 

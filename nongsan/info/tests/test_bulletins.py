@@ -146,7 +146,7 @@ def test_ordinary_items_are_delivered_without_sms(
             kind=Bulletin.Kind.TECHNIQUE, title="Kỹ thuật ủ phân", communes=[places["ls_a"]]
         )
     assert Delivery.objects.filter(bulletin=bulletin, sms_sent=False).count() == 2
-    assert _sms_outbox == []
+    assert not _sms_outbox
 
 
 def test_a_correction_counts_as_an_update_and_reaches_new_targets(
@@ -266,7 +266,7 @@ def test_a_bulletin_published_ahead_is_delivered_when_its_validity_begins(
     start = timezone.now() + dt.timedelta(hours=6)
     with django_capture_on_commit_callbacks(execute=True):
         bulletin = factories.bulletin(communes=[places["ls_a"]], is_urgent=True, valid_from=start)
-    assert not Delivery.objects.filter(bulletin=bulletin).exists() and _sms_outbox == []
+    assert not Delivery.objects.filter(bulletin=bulletin).exists() and not _sms_outbox
     assert services.bulletins_deliver_due(now=start - dt.timedelta(minutes=1)) == 0
     with django_capture_on_commit_callbacks(execute=True):
         assert services.bulletins_deliver_due(now=start + dt.timedelta(minutes=5)) == 2

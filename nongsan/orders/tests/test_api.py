@@ -166,6 +166,121 @@ def test_checkout_runs_a_bounded_number_of_statements(shop):
     assert len(captured) <= 25, "\n".join(q["sql"][:120] for q in captured.captured_queries)
 
 
+@pytest.mark.django_db
+def test_checkout_of_lines_the_client_keeps(client, shop):
+    """An app that keeps its own cart sends the lines with the checkout: they are placed as
+    sent (the same product twice adds up), paid by the method chosen, and the cart on the
+    server stays as it was."""
+    other = catalog_factories.shop(marketplace=shop.marketplace, name="Vườn cam Hà Giang")
+    na = factories.product(shop=shop, price=65_000, stock="20", order_step="0.5")
+    cam = factories.product(shop=other, price=40_000, stock="5")
+    kept = factories.product(shop=other, price=10_000, stock="9")
+    buyer = factories.buyer()
+    headers = _key(buyer)
+    services.cart_add(
+        cart=services.cart_for(user=buyer, session_key=None), product=kept, quantity=Decimal(1)
+    )
+    body = {
+        **_checkout_body(factories.hanoi_commune()),
+        "payment_method": "ewallet",
+        "lines": [
+            {"product_id": na.pk, "quantity": "1.5"},
+            {"product_id": cam.pk, "quantity": "2"},
+            {"product_id": na.pk, "quantity": "1"},
+        ],
+    }
+    placed = client.post(
+        "/api/orders/checkout",
+        body,
+        content_type="application/json",
+        headers={**headers, "Idempotency-Key": "app-1"},
+    )
+    assert placed.status_code == 201, placed.content
+    order = placed.json()
+    assert order["payment_method"] == "ewallet"
+    assert order["goods_total"] == 65_000 * 2.5 + 40_000 * 2
+    bought = {
+        line["product_id"]: line["quantity"] for sub in order["sub_orders"] for line in sub["lines"]
+    }
+    assert bought == {na.pk: "2.500", cam.pk: "2.000"}
+    assert [s["shop_name"] for s in order["sub_orders"]] == [shop.name, other.name]
+    assert order == client.get(f"/api/orders/{order['number']}", headers=headers).json()
+    na.refresh_from_db()
+    cam.refresh_from_db()
+    assert (na.stock, cam.stock) == (Decimal("17.5"), Decimal(3))
+    [payment] = Payment.objects.filter(order_reference=order["number"])
+    assert payment.method == "ewallet" and payment.amount == order["total"]
+    cart = client.get("/api/orders/cart", headers=headers).json()
+    assert [line["product_id"] for line in cart["lines"]] == [kept.pk]
+    again = client.post(
+        "/api/orders/checkout",
+        body,
+        content_type="application/json",
+        headers={**headers, "Idempotency-Key": "app-1"},
+    )
+    assert again.status_code == 201 and again.json() == order
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([], "ít nhất một sản phẩm"),
+        ([{"product_id": 987654, "quantity": "1"}], "mã 987654"),
+        ([{"product_id": "NA", "quantity": "2"}], None),
+        ([{"product_id": "NA", "quantity": "1.3"}], "bước 0.5"),
+        ([{"product_id": "NA", "quantity": "50"}], "chỉ còn 20 kg"),
+    ],
+)
+def test_checkout_of_lines_refuses_what_cannot_be_sold(client, shop, lines, message):
+    na = factories.product(shop=shop, price=65_000, stock="20", order_step="0.5")
+    na_listed_off = message is None
+    if na_listed_off:
+        Product.objects.filter(pk=na.pk).update(is_listed=False)
+    for line in lines:
+        if line["product_id"] == "NA":
+            line["product_id"] = na.pk
+    buyer = factories.buyer()
+    answer = client.post(
+        "/api/orders/checkout",
+        {**_checkout_body(factories.hanoi_commune()), "lines": lines},
+        content_type="application/json",
+        headers=_key(buyer),
+    )
+    assert answer.status_code == 400, answer.content
+    assert (message or "không còn được bán") in answer.json()["message"]
+    assert not Order.objects.filter(buyer=buyer).exists()
+    na.refresh_from_db()
+    assert na.stock == Decimal(20)
+
+
+@pytest.mark.django_db
+def test_checkout_over_the_api_reads_nothing_back(client, shop):
+    """The answer to a checkout is built from what was just written: the statements of the
+    request are the service's plus the key and the address, whatever the cart holds."""
+    shops = [shop] + [
+        catalog_factories.shop(marketplace=shop.marketplace, name=f"Vườn {i}") for i in range(2)
+    ]
+    products = [factories.product(shop=s, stock="50") for s in shops for _ in range(2)]
+    buyer = factories.buyer()
+    headers = _key(buyer)
+    body = {
+        **_checkout_body(factories.hanoi_commune()),
+        "lines": [{"product_id": p.pk, "quantity": "1"} for p in products],
+    }
+    client.get("/api/orders/cart", headers=headers)  # the key's first use is recorded once
+    with CaptureQueriesContext(connection) as captured:
+        placed = client.post(
+            "/api/orders/checkout", body, content_type="application/json", headers=headers
+        )
+    assert placed.status_code == 201, placed.content
+    assert len(placed.json()["sub_orders"]) == 3
+    statements = [q["sql"] for q in captured.captured_queries]
+    # The key, the address and the products; then one transaction (its two ends) writing the
+    # order, sub-orders, lines, history, payment and notices, and one stock UPDATE per product.
+    assert len(statements) == 3 + 2 + 6 + len(products), "\n".join(x[:100] for x in statements)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_fifty_buyers_race_for_the_last_ten_kilos(units_loaded):
     if connection.vendor != "postgresql":

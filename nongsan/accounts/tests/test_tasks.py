@@ -1,0 +1,57 @@
+import pytest
+from celery.exceptions import Retry
+
+from nongsan.accounts import services, tasks
+from nongsan.accounts.models import Notification
+from nongsan.accounts.tests import factories
+from nongsan.core.sms import SmsError
+
+
+class RefusingGateway:
+    """A gateway that is down."""
+
+    def send(self, *, to, body):
+        raise SmsError("SMS gateway unreachable: connection refused")
+
+
+@pytest.mark.django_db
+def test_notices_are_written_and_their_sms_queued_after_the_commit(
+    _sms_outbox, django_capture_on_commit_callbacks
+):
+    user = factories.user(phone="+84912000111")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.notify(notices=[services.Notice(user=user, message="Đơn mới", sms=True)])
+    assert Notification.objects.filter(user=user, sent_by_sms=True).count() == 1
+    assert not _sms_outbox and len(callbacks) == 1  # nothing is sent before the commit
+    callbacks[0]()
+    assert [(m.to, m.body) for m in _sms_outbox] == [("+84912000111", "Đơn mới")]
+
+
+@pytest.mark.django_db
+def test_a_gateway_that_is_down_neither_fails_the_request_nor_loses_the_notice(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.SMS_PROVIDER = f"{__name__}.RefusingGateway"
+    user = factories.user(phone="+84912000222")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(notices=[services.Notice(user=user, message="Đơn mới", sms=True)])
+    assert Notification.objects.filter(user=user).count() == 1
+
+
+def test_a_worker_tries_a_refused_sms_again_later(settings):
+    """Run as a worker runs it (not inline): the refusal asks for another try in 2^n x 2 min."""
+    settings.SMS_PROVIDER = f"{__name__}.RefusingGateway"
+    conf = tasks.sms_send.app.conf
+    eager = conf.task_always_eager
+    conf.task_always_eager = False
+    kwargs = {"to": "+84912000333", "body": "Ma xac nhan"}
+    tasks.sms_send.push_request(
+        id="sms-1", retries=2, is_eager=False, called_directly=False, kwargs=kwargs
+    )
+    try:
+        with pytest.raises(Retry) as retried:
+            tasks.sms_send.run(**kwargs)
+    finally:
+        tasks.sms_send.pop_request()
+        conf.task_always_eager = eager
+    assert retried.value.when == 120 * 2**2
