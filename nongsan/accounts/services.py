@@ -340,13 +340,8 @@ def notify(*, notices: Sequence[Notice]) -> list[Notification]:
     if texts:
         # Queued once the rows are committed, so a slow gateway never holds up the request; a
         # queue that cannot be reached is logged, the in-app notices stand.
-        transaction.on_commit(lambda: _sms_queue(texts), robust=True)
+        transaction.on_commit(lambda: tasks.sms_send_all.delay(messages=texts), robust=True)
     return rows
-
-
-def _sms_queue(texts: Sequence[tuple[str, str]]) -> None:
-    for phone, body in texts:
-        tasks.sms_send.delay(to=phone, body=body)
 
 
 def notifications_mark_read(*, user: User) -> int:

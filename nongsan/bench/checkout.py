@@ -684,6 +684,16 @@ def _load(
     return Window(start=start, end=end, race=raced, cpu=cpu, cpu_seconds=seconds_by)
 
 
+def _reference_loop() -> float:
+    """Seconds of CPU a fixed pure-Python loop takes now: this machine's speed drifts from run to
+    run (by up to half again), and the rates move with it; compare runs by this figure."""
+    started = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - started
+
+
 def _p50_p95(samples: Sequence[float]) -> str:
     if not samples:
         return "-"
@@ -759,8 +769,11 @@ def run(*, engine: str) -> list[tuple[str, str]]:
     log = Path(tempfile.gettempdir()) / f"nongsan-bench-checkout-{engine}.log"
     app_load, web_load = Load(), Load()
     with _server(port, data.buyers[0], log) as server:
+        speed = [_reference_loop()]
         app_window = _load(port, data, server, app_load, seconds, _flow_client_cart, race=True)
+        speed.append(_reference_loop())
         web_window = _load(port, data, server, web_load, seconds, _flow_server_cart, race=False)
+        speed.append(_reference_loop())
     race = app_window.race
     for error in race.other[:5]:
         sys.stderr.write(f"checkout bench race error: {error}\n")
@@ -788,6 +801,11 @@ def run(*, engine: str) -> list[tuple[str, str]]:
             "request with 1-3 lines and the payment method (VietQR or e-wallet). "
             f"{WEB_FLOW}: 1-3 cart adds, checkout, then a new payment attempt (VietQR or "
             "e-wallet)",
+        ),
+        (
+            "machine speed: a fixed Python loop before, between and after the windows",
+            " / ".join(f"{x:.2f} s" for x in speed)
+            + " (slower loop, slower machine: the rates below move with it)",
         ),
         *app_rows,
         *web_rows,

@@ -4,7 +4,7 @@ from celery.exceptions import Retry
 from nongsan.accounts import services, tasks
 from nongsan.accounts.models import Notification
 from nongsan.accounts.tests import factories
-from nongsan.core.sms import SmsError
+from nongsan.core.sms import SandboxSmsProvider, SmsError
 
 
 class RefusingGateway:
@@ -54,4 +54,35 @@ def test_a_worker_tries_a_refused_sms_again_later(settings):
     finally:
         tasks.sms_send.pop_request()
         conf.task_always_eager = eager
-    assert retried.value.when == 120 * 2**2
+    assert retried.value.when == tasks.RETRY_SECONDS * 2**2
+
+
+def test_a_refused_sms_of_a_batch_is_tried_again_alone(settings, monkeypatch, _sms_outbox):
+    """Run as a worker runs it: the refused message is queued on its own for later, the ones
+    sent are not sent again."""
+    settings.SMS_PROVIDER = f"{__name__}.RefusingFirst"
+    RefusingFirst.calls = 0
+    queued = []
+    monkeypatch.setattr(
+        tasks.sms_send, "apply_async", lambda **kw: queued.append((kw["kwargs"], kw["countdown"]))
+    )
+    tasks.sms_send_all.push_request(id="batch-1", is_eager=False, called_directly=False)
+    try:
+        sent = tasks.sms_send_all.run(messages=[("+84912000444", "Một"), ("+84912000555", "Hai")])
+    finally:
+        tasks.sms_send_all.pop_request()
+    assert sent == 1
+    assert [m.to for m in _sms_outbox] == ["+84912000555"]
+    assert queued == [({"to": "+84912000444", "body": "Một"}, tasks.RETRY_SECONDS)]
+
+
+class RefusingFirst:
+    """A gateway that refuses the first message it is given, then works."""
+
+    calls = 0
+
+    def send(self, *, to, body):
+        RefusingFirst.calls += 1
+        if RefusingFirst.calls == 1:
+            raise SmsError("SMS gateway refused the message")
+        return SandboxSmsProvider().send(to=to, body=body)
