@@ -199,7 +199,9 @@ def otp_request(*, phone: str, now: datetime | None = None) -> OneTimeCode:
         minutes = settings.OTP_TTL_SECONDS // 60
         # Unaccented text: a Vietnamese-with-diacritics SMS is billed as Unicode (70 chars a part).
         body = f"Ma dang nhap nongsan cua ban la {code}. Ma co hieu luc {minutes} phut."
-        transaction.on_commit(lambda: tasks.sms_send.delay(to=phone_e164, body=body), robust=True)
+        transaction.on_commit(
+            lambda: tasks.sms_send.delay(to=phone_e164, body=body, retry=False), robust=True
+        )
     return otp
 
 
@@ -340,8 +342,17 @@ def notify(*, notices: Sequence[Notice]) -> list[Notification]:
     if texts:
         # Queued once the rows are committed, so a slow gateway never holds up the request; a
         # queue that cannot be reached is logged, the in-app notices stand.
-        transaction.on_commit(lambda: tasks.sms_send_all.delay(messages=texts), robust=True)
+        transaction.on_commit(lambda: _sms_queue(texts), robust=True)
     return rows
+
+
+SMS_PER_JOB = 100
+
+
+def _sms_queue(texts: Sequence[tuple[str, str]]) -> None:
+    """One job per hundred messages (a bulletin may reach thousands of households)."""
+    for start in range(0, len(texts), SMS_PER_JOB):
+        tasks.sms_send_all.delay(messages=texts[start : start + SMS_PER_JOB])
 
 
 def notifications_mark_read(*, user: User) -> int:

@@ -352,7 +352,7 @@ _PRODUCT_FOR_CART_SQL = (
 def product_get_for_cart(*, product_id: int) -> Product:
     """A listed product with its shop, no more: what putting it in a cart needs (read by hand:
     the buyer's hot path, see core.sql)."""
-    found = sql.rows(_PRODUCT_FOR_CART_SQL, [product_id])
+    found = sql.rows(_PRODUCT_FOR_CART_SQL, [product_id]) if sql.is_key(product_id) else []
     if not found:
         raise _not_found()
     product = sql.build(Product, found[0])

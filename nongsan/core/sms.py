@@ -4,6 +4,7 @@ The gateway speaks the JSON protocol common to Vietnamese brand-name SMS provide
 with a bearer token, read back `{"status": "success", "message_id": ...}`.
 """
 
+import itertools
 import json
 import logging
 import urllib.request
@@ -39,9 +40,10 @@ class SandboxSmsProvider:
     the log."""
 
     outbox: deque[SmsMessage] = deque(maxlen=1000)
+    _numbers = itertools.count(1)
 
     def send(self, *, to: str, body: str) -> SmsMessage:
-        message = SmsMessage(to=to, body=body, provider_id=f"sandbox-{len(self.outbox) + 1}")
+        message = SmsMessage(to=to, body=body, provider_id=f"sandbox-{next(self._numbers)}")
         SandboxSmsProvider.outbox.append(message)
         logger.info("SMS to %s: %s", to, body)
         return message

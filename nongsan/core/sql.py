@@ -92,6 +92,15 @@ def prefetched(instance: Model, name: str, objects: Sequence[Model]) -> None:
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
+MAX_KEY = 2**63 - 1
+
+
+def is_key(value: int) -> bool:
+    """Whether a number a client sent can be a primary key at all (the ORM checks this before it
+    queries; SQLite would raise on a larger one)."""
+    return 0 < value <= MAX_KEY
+
+
 def rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

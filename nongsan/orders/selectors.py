@@ -104,9 +104,9 @@ def products_for_lines(*, quantities: Mapping[int, Decimal]) -> list[CartLine]:
     """Lines not kept in a cart (a client that keeps its own sends them with the checkout), as
     unsaved cart lines with their products loaded like `cart_lines`, grouped by shop. A product
     that does not exist is left out; the caller names it."""
-    if not quantities:
+    ids = sorted(pk for pk in quantities if sql.is_key(pk))
+    if not ids:
         return []
-    ids = sorted(quantities)
     statement = (
         f"SELECT {_PRODUCT_COLUMNS} FROM {Product._meta.db_table} p {_PRODUCT_JOINS}"
         f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY s.id, p.id"

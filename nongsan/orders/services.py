@@ -389,7 +389,7 @@ def checkout(
                     )
                 ]
             )
-            subs = sql.insert(
+            subs: list[SubOrder] = sql.insert(
                 [
                     SubOrder(
                         order=order,
@@ -488,7 +488,9 @@ def checkout(
     for sub in subs:
         sub.marketplace = sub.shop.marketplace
         sql.prefetched(sub, "lines", by_sub[sub.pk])
-    sql.prefetched(order, "sub_orders", subs)
+    # In the order every later read gives them (selectors: by number, as text: -1, -10, -2).
+    in_read_order = sorted(subs, key=lambda sub: sub.number)
+    sql.prefetched(order, "sub_orders", in_read_order)
     return order
 
 

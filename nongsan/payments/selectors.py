@@ -254,7 +254,7 @@ def cash_handover_get_for(*, actor: Any, handover_id: int) -> CashHandover:
 # On every buyer's path (checkout and payment calls with an Idempotency-Key): see core.sql.
 _WITH_KEY_SQL = (
     f"SELECT {sql.columns(Payment, 'p')} FROM {Payment._meta.db_table} p "
-    "WHERE p.payer_id = %s AND p.idempotency_key = %s"
+    "WHERE p.payer_id = %s AND p.idempotency_key = %s ORDER BY p.created_at DESC, p.id DESC"
 )
 
 

@@ -86,3 +86,43 @@ class RefusingFirst:
         if RefusingFirst.calls == 1:
             raise SmsError("SMS gateway refused the message")
         return SandboxSmsProvider().send(to=to, body=body)
+
+
+def test_a_login_code_is_not_sent_again_late(settings):
+    """A code lives five minutes: a refused one is not retried (the person asks again)."""
+    settings.SMS_PROVIDER = f"{__name__}.RefusingGateway"
+    conf = tasks.sms_send.app.conf
+    eager = conf.task_always_eager
+    conf.task_always_eager = False
+    tasks.sms_send.push_request(id="otp-1", retries=0, is_eager=False, called_directly=False)
+    try:
+        returned = tasks.sms_send.run(to="+84912000666", body="Ma dang nhap 123456", retry=False)
+    finally:
+        tasks.sms_send.pop_request()
+        conf.task_always_eager = eager
+    assert returned is None  # no Retry raised
+
+
+class BrokenGateway:
+    """A gateway whose answer the adapter cannot read for one number."""
+
+    def send(self, *, to, body):
+        if to.endswith("777"):
+            raise AttributeError("'list' object has no attribute 'get'")
+        return SandboxSmsProvider().send(to=to, body=body)
+
+
+def test_one_message_that_breaks_does_not_stop_the_others(settings, _sms_outbox):
+    settings.SMS_PROVIDER = f"{__name__}.BrokenGateway"
+    sent = tasks.sms_send_all.apply(
+        kwargs={"messages": [("+84912000777", "Một"), ("+84912000888", "Hai")]}
+    ).get()
+    assert sent == 1 and [m.to for m in _sms_outbox] == ["+84912000888"]
+
+
+@pytest.mark.django_db
+def test_many_messages_go_as_jobs_of_a_hundred(monkeypatch):
+    jobs = []
+    monkeypatch.setattr(tasks.sms_send_all, "delay", lambda **kw: jobs.append(kw["messages"]))
+    services._sms_queue([(f"+849120{i:05d}", "Tin khẩn") for i in range(250)])
+    assert [len(job) for job in jobs] == [100, 100, 50]

@@ -222,6 +222,48 @@ def test_checkout_of_lines_the_client_keeps(client, shop):
 
 
 @pytest.mark.django_db
+def test_checkout_answer_is_what_a_later_read_gives_for_many_shops(client, shop):
+    """Eleven shops: sub-orders -1 ... -11 come back in the order every read gives them."""
+    shops = [shop] + [
+        catalog_factories.shop(marketplace=shop.marketplace, name=f"Vườn {i}") for i in range(10)
+    ]
+    products = [factories.product(shop=s, stock="5") for s in shops]
+    headers = {**_key(factories.buyer()), "Idempotency-Key": "many-1"}
+    body = {
+        **_checkout_body(factories.hanoi_commune()),
+        "lines": [{"product_id": p.pk, "quantity": "1"} for p in products],
+    }
+    placed = client.post(
+        "/api/orders/checkout", body, content_type="application/json", headers=headers
+    )
+    assert placed.status_code == 201, placed.content
+    order = placed.json()
+    assert len(order["sub_orders"]) == 11
+    assert order == client.get(f"/api/orders/{order['number']}", headers=headers).json()
+    again = client.post(
+        "/api/orders/checkout", body, content_type="application/json", headers=headers
+    )
+    assert again.json() == order
+
+
+@pytest.mark.django_db
+def test_a_product_number_beyond_any_key_is_not_found(client, shop):
+    buyer = factories.buyer()
+    client.force_login(buyer)
+    assert client.post("/gio-hang/them/99999999999999999999/", {"quantity": "1"}).status_code == 404
+    answer = client.post(
+        "/api/orders/checkout",
+        {
+            **_checkout_body(factories.hanoi_commune()),
+            "lines": [{"product_id": 2**63, "quantity": "1"}],
+        },
+        content_type="application/json",
+        headers=_key(buyer),
+    )
+    assert answer.status_code == 400 and "mã 9223372036854775808" in answer.json()["message"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
