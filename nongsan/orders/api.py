@@ -2,8 +2,6 @@
 attempts; `Idempotency-Key` on checkout and payment calls) and /api/payments/webhooks/ (the
 bank's and the wallets' signed notifications, no login)."""
 
-from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -117,11 +115,9 @@ def _address(payload: CheckoutIn) -> services.Address:
 )
 def checkout(request: HttpRequest, payload: CheckoutIn) -> Status:
     buyer = request.auth
-    items: dict[int, Decimal] | None = None
+    items = None
     if payload.lines is not None:
-        items = defaultdict(Decimal)
-        for line in payload.lines:
-            items[line.product_id] += line.quantity
+        items = [(line.product_id, line.quantity) for line in payload.lines]
     order = services.checkout(
         buyer=buyer,  # type: ignore[arg-type]
         cart=None if items is not None else _cart(request),

@@ -9,7 +9,7 @@ what is there is sold and the others get a message naming the product.
 import datetime as dt
 import secrets
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -315,14 +315,15 @@ def checkout(
     payment_method: str = PaymentMethod.COD,
     idempotency_key: str | None = None,
     note: str = "",
-    items: Mapping[int, Decimal] | None = None,
+    items: Sequence[tuple[int, Decimal]] | None = None,
     now: dt.datetime | None = None,
 ) -> Order:
     """Place the cart as one order split into one sub-order per shop, take stock, and start the
     payment. The same idempotency key returns the order it made the first time.
 
-    `items` (product id -> quantity) is a cart the client kept itself and sends with the
-    checkout (an app, a partner's site); the buyer's cart on the server is then left as it is.
+    `items` ((product id, quantity) pairs) is a cart the client kept itself and sends with the
+    checkout (an app, a partner's site): the same product twice adds up, and the buyer's cart on
+    the server is left as it is.
 
     The order comes back with its parts loaded (sub-orders with their shop, marketplace and
     lines; the province), ready to show without reading it again.
@@ -494,19 +495,24 @@ def checkout(
     return order
 
 
-def _lines_to_place(*, cart: Cart | None, items: Mapping[int, Decimal] | None) -> list[CartLine]:
+def _lines_to_place(
+    *, cart: Cart | None, items: Sequence[tuple[int, Decimal]] | None
+) -> list[CartLine]:
     """The cart's lines, or the client's own cart as unsaved lines, with products loaded."""
     if items is None:
         lines = selectors.cart_lines(cart=cart)
         if not lines:
             raise ApplicationError("Giỏ hàng đang trống.", field="cart")
         return lines
-    if not items:
+    quantities: dict[int, Decimal] = defaultdict(Decimal)
+    for product_id, quantity in items:
+        quantities[product_id] += quantity
+    if not quantities:
         raise ApplicationError("Đơn hàng cần ít nhất một sản phẩm.", field="lines")
-    if len(items) > MAX_CART_LINES:
+    if len(quantities) > MAX_CART_LINES:
         raise ApplicationError("Mỗi đơn tối đa 50 sản phẩm.", field="lines")
-    lines = selectors.products_for_lines(quantities=items)
-    missing = sorted(set(items) - {line.product_id for line in lines})
+    lines = selectors.products_for_lines(quantities=quantities)
+    missing = sorted(set(quantities) - {line.product_id for line in lines})
     if missing:
         raise ApplicationError(f"Không có sản phẩm mã {missing[0]}.", field="lines")
     return lines
