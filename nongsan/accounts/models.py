@@ -151,8 +151,13 @@ class ApiKey(models.Model):
 class Notification(models.Model):
     """A message in a user's in-app inbox (order steps, payments, alerts); SMS goes alongside."""
 
+    # Indexed by the (user, read_at, -created_at) index, which starts with it.
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
+        User,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("người nhận"),
+        db_index=False,
     )
     message = models.CharField(_("nội dung"), max_length=500)
     url = models.CharField(_("đường dẫn"), max_length=300, blank=True)

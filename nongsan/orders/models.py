@@ -84,9 +84,11 @@ class Order(models.Model):
         PAID = "paid", _("Đã thanh toán")
         REFUNDED = "refunded", _("Đã hoàn tiền")
 
-    number = models.CharField(_("mã đơn"), max_length=12, unique=True)
+    number = models.CharField(_("mã đơn"), max_length=12)  # unique: Meta
+    # Indexed by the (buyer, -created_at) index and the idempotency constraint, which both
+    # start with it: a single-column index would only cost every checkout a write.
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders", db_index=False
     )
     # The delivery address: a commune of today's units in Vietnam, or a country and free text.
     recipient_name = models.CharField(_("người nhận"), max_length=150)
@@ -98,7 +100,8 @@ class Order(models.Model):
     province = models.ForeignKey(
         Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    # A plain index (Meta): the key is text, but no one searches it by pattern.
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+", db_index=False)
     foreign_address = models.TextField(_("địa chỉ ở nước ngoài"), max_length=500, blank=True)
     digital_address = models.ForeignKey(
         "geo.DigitalAddress",
@@ -131,6 +134,9 @@ class Order(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # A constraint, not unique=True: on PostgreSQL that would add a second index for
+            # pattern searches, which no one makes, and every checkout would write it.
+            models.UniqueConstraint(fields=["number"], name="order_number_unique"),
             models.UniqueConstraint(
                 fields=["buyer", "idempotency_key"], name="order_idempotency_key_once_per_buyer"
             ),
@@ -139,7 +145,10 @@ class Order(models.Model):
                 name="order_total_is_goods_plus_shipping",
             ),
         ]
-        indexes = [models.Index(fields=["buyer", "-created_at"])]
+        indexes = [
+            models.Index(fields=["buyer", "-created_at"]),
+            models.Index(fields=["country"], name="orders_order_country_idx"),
+        ]
         verbose_name = _("đơn hàng")
         verbose_name_plural = _("đơn hàng")
 
@@ -164,8 +173,11 @@ class SubOrder(models.Model):
         CANCELLED = "cancelled", _("Đã hủy")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="sub_orders")
-    number = models.CharField(_("mã đơn"), max_length=16, unique=True)
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="sub_orders")
+    number = models.CharField(_("mã đơn"), max_length=16)  # unique: Meta
+    # Indexed by the (shop, status, -placed_at) index below, which starts with it.
+    shop = models.ForeignKey(
+        Shop, on_delete=models.PROTECT, related_name="sub_orders", db_index=False
+    )
     marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="+")
     # The carrier its parcel was handed to (set by shipping): its staff are a party to it.
     carrier = models.ForeignKey(
@@ -197,10 +209,11 @@ class SubOrder(models.Model):
             models.Index(fields=["status", "delivered_at"]),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="suborder_number_unique"),
             models.CheckConstraint(
                 condition=Q(refunded__lte=models.F("goods_total") + models.F("shipping_fee")),
                 name="suborder_refund_within_total",
-            )
+            ),
         ]
         verbose_name = _("đơn của gian hàng")
         verbose_name_plural = _("đơn của gian hàng")

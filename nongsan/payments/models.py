@@ -32,14 +32,16 @@ class Payment(models.Model):
         # Money arrived but not the amount asked: kept for staff to resolve, never accepted.
         FLAGGED = "flagged", _("Cần kiểm tra (sai số tiền)")
 
-    reference = models.CharField(_("mã thanh toán"), max_length=24, unique=True)
-    order_reference = models.CharField(_("mã đơn"), max_length=16, db_index=True)
+    # Unique and indexed in Meta: plain indexes (unique=True or db_index=True would add a second
+    # one for pattern searches on PostgreSQL, which no one makes, written on every attempt).
+    reference = models.CharField(_("mã thanh toán"), max_length=24)
+    order_reference = models.CharField(_("mã đơn"), max_length=16)
     payer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments"
     )
     method = models.CharField(_("cách thanh toán"), max_length=10, choices=Method.choices)
     provider = models.CharField(_("nhà cung cấp"), max_length=30, blank=True)
-    provider_ref = models.CharField(max_length=80, blank=True, db_index=True)
+    provider_ref = models.CharField(max_length=80, blank=True)
     redirect_url = models.CharField(max_length=300, blank=True)  # an e-wallet's pay page
     # The payer's key for a retried call: the same key returns the same attempt.
     idempotency_key = models.CharField(max_length=80, null=True, blank=True)
@@ -59,7 +61,12 @@ class Payment(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0")
+            models.UniqueConstraint(fields=["reference"], name="payment_reference_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
+        ]
+        indexes = [
+            models.Index(fields=["order_reference"], name="payment_order_reference_idx"),
+            models.Index(fields=["provider_ref"], name="payment_provider_ref_idx"),
         ]
         verbose_name = _("thanh toán")
         verbose_name_plural = _("thanh toán")
