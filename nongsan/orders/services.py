@@ -940,6 +940,7 @@ def payment_retry(
         method=method,
         amount=total,
         idempotency_key=idempotency_key,
+        key_checked=True,
     )
 
 

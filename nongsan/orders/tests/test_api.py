@@ -323,6 +323,38 @@ def test_checkout_over_the_api_reads_nothing_back(client, shop):
     assert len(statements) == 3 + 2 + 6 + len(products), "\n".join(x[:100] for x in statements)
 
 
+@pytest.mark.django_db
+def test_cart_add_and_payment_attempt_run_a_fixed_number_of_statements(client, shop):
+    """The other requests of a web buyer's checkout: adding to a cart that already holds a
+    product, and starting a new payment attempt with an Idempotency-Key."""
+    products = [factories.product(shop=shop, stock="50") for _ in range(2)]
+    buyer = factories.buyer()
+    headers = _key(buyer)
+    add = {"content_type": "application/json", "headers": headers}
+    client.post("/api/orders/cart/items", {"product_id": products[0].pk, "quantity": "1"}, **add)
+    with CaptureQueriesContext(connection) as added:
+        answer = client.post(
+            "/api/orders/cart/items", {"product_id": products[1].pk, "quantity": "1"}, **add
+        )
+    assert answer.status_code == 200 and len(answer.json()["lines"]) == 2
+    # The key, the product, the cart, its lines, the new line, the cart as answered.
+    assert len(added) == 6, "\n".join(q["sql"][:100] for q in added.captured_queries)
+    placed = client.post(
+        "/api/orders/checkout", _checkout_body(factories.hanoi_commune()), **add
+    ).json()
+    url = f"/api/orders/{placed['number']}/payments"
+    retry = {**add, "headers": {**headers, "Idempotency-Key": "pay-2"}}
+    with CaptureQueriesContext(connection) as paid:
+        attempt = client.post(url, {"method": "ewallet"}, **retry)
+    assert attempt.status_code == 201 and attempt.json()["method"] == "ewallet"
+    # The key and the order; then one transaction (its two ends): the order locked, the
+    # Idempotency-Key looked up once, the method changed, earlier attempts cancelled and
+    # counted, the new attempt.
+    assert len(paid) == 2 + 2 + 6, "\n".join(q["sql"][:100] for q in paid.captured_queries)
+    assert client.post(url, {"method": "ewallet"}, **retry).json() == attempt.json()
+    assert Payment.objects.filter(order_reference=placed["number"]).count() == 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_fifty_buyers_race_for_the_last_ten_kilos(units_loaded):
     if connection.vendor != "postgresql":
