@@ -49,6 +49,16 @@ FATES = (
     + [Status.CANCELLED] * 2
 )
 PATH = (Status.CONFIRMED, Status.PACKED, Status.HANDED_TO_CARRIER, Status.DELIVERED)
+# A demo seller's own recent orders, one at each step still in progress (how many days ago it
+# was placed, where it stands), so that the seller's page shows something to do at each step.
+SHOWCASE = (
+    (0.1, Status.PLACED),
+    (0.2, Status.PLACED),
+    (1.0, Status.CONFIRMED),
+    (2.0, Status.PACKED),
+    (3.0, Status.HANDED_TO_CARRIER),
+    (4.0, Status.DELIVERED),
+)
 REVIEWS = (
     (5, "Hàng tươi, đóng gói cẩn thận, sẽ ủng hộ tiếp."),
     (5, "Ngọt, đúng như mô tả. Cảm ơn cô chú."),
@@ -179,9 +189,11 @@ def orders_demo_seed(
     person: Person,
     count: int = 240,
     extra_buyers: Sequence[User] = (),
+    showcase_sellers: Sequence[User] = (),
 ) -> dict[str, int]:
-    """`count` orders over the last 60 days by buyers named by `person`; returns what was made.
-    Does nothing when orders exist already (the demo is seeded once)."""
+    """`count` orders over the last 60 days by buyers named by `person`, and for each of
+    `showcase_sellers` (a demo login) recent orders at every step in progress; returns what was
+    made. Does nothing when orders exist already (the demo is seeded once)."""
     if Order.objects.exists():
         return {}
     products = list(
@@ -245,4 +257,46 @@ def orders_demo_seed(
             continue  # waiting for the buyer to pay: the seller waits too
         for sub in order.sub_orders.all():
             _advance(rng, sub, fate if rng.random() < 0.85 else rng.choice(FATES), placed)
-    return {"orders": made, "orders_refused": refused}
+    showcased = _showcase_seed(rng=rng, now=now, sellers=showcase_sellers, people=people)
+    return {"orders": made + showcased, "orders_refused": refused}
+
+
+def _showcase_seed(
+    *,
+    rng: random.Random,
+    now: dt.datetime,
+    sellers: Sequence[User],
+    people: Sequence[tuple[User, services.Address]],
+) -> int:
+    """Recent orders for each seller's shops, one at each step of SHOWCASE, paid on delivery."""
+    made = 0
+    in_vietnam = [(buyer, address) for buyer, address in people if address.commune is not None]
+    for seller in sellers:
+        wares = [
+            p
+            for p in Product.objects.filter(
+                is_listed=True, preorder_enabled=False, shop__household__user=seller
+            ).order_by("pk")
+            if p.stock >= p.min_order * 4
+        ]
+        if not wares:
+            continue
+        for days, fate in SHOWCASE:
+            buyer, address = rng.choice(in_vietnam)  # paid on delivery: not abroad
+            product = rng.choice(wares)
+            placed = now - dt.timedelta(days=days)
+            cart = services.cart_for(user=buyer, session_key=None)
+            assert cart is not None
+            cart.lines.all().delete()
+            services.cart_add(cart=cart, product=product, quantity=_quantity(rng, product))
+            order = services.checkout(
+                buyer=buyer,
+                cart=cart,
+                address=address,
+                payment_method=PaymentMethod.COD,
+                now=placed,
+            )
+            for sub in order.sub_orders.all():
+                _advance(rng, sub, fate, placed)
+            made += 1
+    return made

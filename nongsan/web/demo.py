@@ -320,6 +320,7 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
         person=random_person,
         count=max(households // 12, 12),
         extra_buyers=list(User.objects.filter(phone="+84912000005")),
+        showcase_sellers=list(User.objects.filter(phone="+84912000004")),
     )
     delivered = shipping_demo.shipping_demo_seed(rng=rng)
     informed = info_demo.info_demo_seed(rng=rng)
