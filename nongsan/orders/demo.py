@@ -15,7 +15,7 @@ from nongsan.catalog.models import Product
 from nongsan.core.errors import ApplicationError
 from nongsan.geo.models import Commune, Country
 from nongsan.orders import services
-from nongsan.orders.models import Order, PaymentMethod, SubOrder
+from nongsan.orders.models import Cart, Order, PaymentMethod, SubOrder
 from nongsan.payments import selectors as payments_selectors
 from nongsan.payments import services as payments_services
 from nongsan.payments.models import Payment
@@ -145,6 +145,19 @@ def _pay(rng: random.Random, order: Order, now: dt.datetime) -> None:
     services.order_payment_sync(order_reference=order.number)
 
 
+def _cart_filled(rng: random.Random, buyer: User, products: Sequence[Product]) -> Cart:
+    """The buyer's cart emptied, then holding what of `products` it can take (a quantity each)."""
+    cart = services.cart_for(user=buyer, session_key=None)
+    assert cart is not None
+    cart.lines.all().delete()
+    for product in products:
+        try:
+            services.cart_add(cart=cart, product=product, quantity=_quantity(rng, product))
+        except ApplicationError:
+            continue
+    return cart
+
+
 def order_payment(order: Order) -> Payment | None:
     return payments_selectors.payment_list(order_reference=order.number).first()
 
@@ -224,14 +237,7 @@ def orders_demo_seed(
         buyer, address = people[index % len(people)] if index < len(people) else rng.choice(people)
         abroad = address.commune is None
         placed = now - dt.timedelta(days=rng.uniform(0.2, 60))
-        cart = services.cart_for(user=buyer, session_key=None)
-        assert cart is not None
-        cart.lines.all().delete()
-        for product in rng.sample(products, rng.choice([1, 1, 2, 3])):
-            try:
-                services.cart_add(cart=cart, product=product, quantity=_quantity(rng, product))
-            except ApplicationError:
-                continue
+        cart = _cart_filled(rng, buyer, rng.sample(products, rng.choice([1, 1, 2, 3])))
         method = rng.choice(
             [PaymentMethod.VIETQR, PaymentMethod.EWALLET]
             if abroad
@@ -285,13 +291,9 @@ def _showcase_seed(
             buyer, address = rng.choice(in_vietnam)  # paid on delivery: not abroad
             product = rng.choice(wares)
             placed = now - dt.timedelta(days=days)
-            cart = services.cart_for(user=buyer, session_key=None)
-            assert cart is not None
-            cart.lines.all().delete()
-            services.cart_add(cart=cart, product=product, quantity=_quantity(rng, product))
             order = services.checkout(
                 buyer=buyer,
-                cart=cart,
+                cart=_cart_filled(rng, buyer, [product]),
                 address=address,
                 payment_method=PaymentMethod.COD,
                 now=placed,

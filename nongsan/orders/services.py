@@ -940,7 +940,6 @@ def payment_retry(
         method=method,
         amount=total,
         idempotency_key=idempotency_key,
-        key_checked=True,
     )
 
 

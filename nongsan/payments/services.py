@@ -82,17 +82,12 @@ def payment_start(
     return_url: str = "",
     idempotency_key: str | None = None,
     first: bool = False,
-    key_checked: bool = False,
     now: dt.datetime | None = None,
 ) -> Payment:
-    """A new attempt to pay an order; earlier attempts still waiting are cancelled. The same
-    idempotency key returns the attempt it made the first time. `first`: the order was just
-    placed, there is no earlier attempt to look for. `key_checked`: the caller has looked the
-    key up already, with the order locked, and found no attempt."""
-    if idempotency_key and not key_checked:
-        done = selectors.payment_with_key(payer=payer, idempotency_key=idempotency_key)
-        if done is not None:
-            return done
+    """A new attempt to pay an order; earlier attempts still waiting are cancelled. The attempt
+    keeps `idempotency_key`: a caller that takes one looks it up first (with the order locked,
+    `selectors.payment_with_key`) and returns the attempt found instead of calling this.
+    `first`: the order was just placed, there is no earlier attempt to look for."""
     if method not in Method.values:
         raise ApplicationError("Cách thanh toán không hợp lệ.", field="payment_method")
     if amount <= 0:
