@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "nongsan.lending",
     "nongsan.traceability",
     "nongsan.places",
+    "nongsan.finance",
     "nongsan.monitoring",
     "nongsan.support",
     "nongsan.partners",

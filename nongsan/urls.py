@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("nongsan.lending.urls")),
     path("", include("nongsan.traceability.urls")),
     path("", include("nongsan.places.urls")),
+    path("", include("nongsan.finance.urls")),
     path("theo-doi/", include("nongsan.monitoring.urls")),
     path("", include("nongsan.support.urls")),
     path("", include("nongsan.partners.urls")),

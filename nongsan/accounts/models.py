@@ -24,6 +24,9 @@ class Role(models.TextChoices):
     PROVINCE_OFFICIAL = "province_official", _("Cán bộ Sở TTTT")
     MINISTRY_OFFICIAL = "ministry_official", _("Cán bộ Bộ TTTT")
     INFO_EDITOR = "info_editor", _("Biên tập thông tin nông nghiệp")
+    # The platform's own money staff: payout batches, bank reconciliation, COD settlement,
+    # across every marketplace (an operator's money work stays within its marketplace).
+    FINANCE = "finance", _("Kế toán nền tảng")
 
 
 class UserManager(BaseUserManager["User"]):

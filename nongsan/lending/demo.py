@@ -66,8 +66,8 @@ def cash_payouts_seed(*, clerk: User) -> int:
     if staff is None or CashHandover.objects.filter(post_office=staff.post_office).exists():
         return 0
     marketplace = Marketplace.objects.filter(code="postmart").first()
-    operator = User.objects.filter(role=Role.MARKETPLACE_OPERATOR, marketplace=marketplace).first()
-    if marketplace is None or operator is None:
+    finance = User.objects.filter(role=Role.FINANCE, is_active=True).order_by("pk").first()
+    if marketplace is None or finance is None:
         return 0
     households = list(
         Household.objects.filter(commune=staff.post_office.commune, user__isnull=False)
@@ -91,7 +91,7 @@ def cash_payouts_seed(*, clerk: User) -> int:
         )
     if not households:
         return 0
-    batch = payments_services.payout_batch_run(actor=operator)
+    batch = payments_services.payout_batch_run(actor=finance)
     first = batch.payouts.filter(household=households[0]).first()
     if first is not None:
         payments_services.cash_handover_record(

@@ -30,6 +30,11 @@ TIMESTAMP: dict[str, str] = {
 BUYER_MAY_CANCEL = frozenset({Status.PLACED, Status.CONFIRMED})
 
 
+def seller_delivers(sub_order: SubOrder) -> bool:
+    """The seller delivers (or the buyer picks up): no carrier has the parcel."""
+    return sub_order.carrier_id is None
+
+
 class Party:
     BUYER = "buyer"
     SELLER = "seller"
@@ -44,7 +49,10 @@ MOVERS: Mapping[str, frozenset[str]] = {
     Status.PACKED: frozenset({Party.SELLER}),
     # The system: the carrier's own system reporting pickup and delivery through shipping.
     Status.HANDED_TO_CARRIER: frozenset({Party.SELLER, Party.CARRIER, Party.SYSTEM}),
-    Status.DELIVERED: frozenset({Party.CARRIER, Party.SELLER, Party.SYSTEM}),
+    # A parcel a carrier took is delivered by the carrier's tracking or the buyer's word; the
+    # seller says so only of a parcel it delivered itself (see SELLER_DELIVERS), and the buyer
+    # then confirms (completed), or the time to dispute runs out (sub_orders_complete_due).
+    Status.DELIVERED: frozenset({Party.CARRIER, Party.SELLER, Party.SYSTEM, Party.BUYER}),
     Status.COMPLETED: frozenset({Party.BUYER, Party.SYSTEM}),
     # The system cancels a pre-order the harvest could not fill at all.
     Status.CANCELLED: frozenset({Party.BUYER, Party.SELLER, Party.OPERATOR, Party.SYSTEM}),

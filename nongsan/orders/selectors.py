@@ -16,7 +16,14 @@ from nongsan.core import sql
 from nongsan.geo.models import Commune, Province
 from nongsan.households.models import Cooperative, Household
 from nongsan.orders.models import Cart, CartLine, Order, OrderLine, Review, SubOrder, SubOrderEvent
-from nongsan.orders.pipeline import ALLOWED, BUYER_MAY_CANCEL, MOVERS, Party, parties_of
+from nongsan.orders.pipeline import (
+    ALLOWED,
+    BUYER_MAY_CANCEL,
+    MOVERS,
+    Party,
+    parties_of,
+    seller_delivers,
+)
 from nongsan.orgs.models import Marketplace
 from nongsan.payments import selectors as payments_selectors
 from nongsan.payments.models import Payment
@@ -223,7 +230,12 @@ def next_actions(*, actor: Any, sub_order: SubOrder) -> list[Action]:
     actions = []
     for to in sorted(ALLOWED[sub_order.status], key=lambda s: s == Status.CANCELLED):
         movers = MOVERS[to] & parties
+        if to == Status.DELIVERED and not seller_delivers(sub_order):
+            movers -= {Party.SELLER}
         if not movers:
+            continue
+        if to == Status.DELIVERED and movers == {Party.BUYER}:
+            actions.append(Action(to=to, label="Tôi đã nhận được hàng"))
             continue
         if to == Status.CANCELLED:
             if movers == {Party.BUYER} and sub_order.status not in BUYER_MAY_CANCEL:

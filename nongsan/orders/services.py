@@ -44,7 +44,15 @@ from nongsan.orders.models import (
     SubOrderEvent,
     line_amount,
 )
-from nongsan.orders.pipeline import ALLOWED, BUYER_MAY_CANCEL, MOVERS, TIMESTAMP, Party, parties_of
+from nongsan.orders.pipeline import (
+    ALLOWED,
+    BUYER_MAY_CANCEL,
+    MOVERS,
+    TIMESTAMP,
+    Party,
+    parties_of,
+    seller_delivers,
+)
 from nongsan.orgs.models import Carrier
 from nongsan.payments import selectors as payments_selectors
 from nongsan.payments import services as payments_services
@@ -452,12 +460,14 @@ def checkout(
             placed_from_cart = [line.pk for line in lines if line.pk is not None]
             if placed_from_cart:
                 CartLine.objects.filter(pk__in=placed_from_cart).delete()
+            marketplaces = {part.shop.marketplace_id for part in priced.shops}
             payments_services.payment_start(
                 order_reference=order.number,
                 payer=buyer,
                 method=payment_method,
                 amount=order.total,
                 first=True,
+                marketplace_id=marketplaces.pop() if len(marketplaces) == 1 else None,
                 now=now,
             )
             accounts_services.notify(
@@ -596,6 +606,10 @@ def sub_order_transition(
         raise ApplicationError(
             "Đơn đã đóng gói; hãy liên hệ người bán nếu muốn hủy.", field="status"
         )
+    if to == Status.DELIVERED and not seller_delivers(sub):
+        # The carrier's tracking or the buyer's word, never the seller's alone: the seller's
+        # balance is credited on what happened to the parcel.
+        allowed_parties -= {Party.SELLER}
     if not allowed_parties:
         raise ApplicationError("Bạn không thể chuyển đơn sang bước này.", code="forbidden")
     reason = " ".join(reason.split())[:300]
@@ -659,7 +673,11 @@ def _refund(sub: SubOrder, *, amount: int, key: str, reason: str) -> None:
     if amount <= 0 or order.payment_status != Order.PaymentStatus.PAID:
         return
     payments_services.refund_issue(
-        order_reference=order.number, reference=f"{sub.number}-{key}", amount=amount, reason=reason
+        order_reference=order.number,
+        reference=f"{sub.number}-{key}",
+        amount=amount,
+        reason=reason,
+        marketplace_id=sub.marketplace_id,
     )
     SubOrder.objects.filter(pk=sub.pk).update(refunded=F("refunded") + amount)
     sub.refunded += amount
@@ -727,6 +745,7 @@ def _credit_households(sub: SubOrder) -> None:
             gross=max(gross, 0),
             commission_percent=sub.marketplace.commission_percent,
             cooperative_percent=Decimal(cooperative_percent),
+            cash_on_delivery=sub.order.payment_method == PaymentMethod.COD,
         )
 
 
@@ -772,6 +791,7 @@ def claim_refund(*, sub_order: SubOrder, reference: str, amount: int, reason: st
         amount=amount,
         reason=reason,
         compensation=True,
+        marketplace_id=sub_order.marketplace_id,
     )
 
 
@@ -918,7 +938,7 @@ def payment_retry(
     row is locked so that two attempts started at once end with one waiting, not two."""
     if order.buyer_id != actor.pk:
         raise ApplicationError("Bạn không có quyền với đơn này.", code="forbidden")
-    [(payment_status, payment_method, total, live)] = sql.rows(
+    [(payment_status, payment_method, total, live, marketplace_id)] = sql.rows(
         _ORDER_TO_PAY_SQL + sql.for_update(), [Status.CANCELLED, order.pk]
     )
     if idempotency_key:
@@ -940,13 +960,17 @@ def payment_retry(
         method=method,
         amount=total,
         idempotency_key=idempotency_key,
+        marketplace_id=marketplace_id,
     )
 
 
-# The order row, locked, with what paying it again depends on (read by hand: see core.sql).
+# The order row, locked, with what paying it again depends on (read by hand: see core.sql):
+# whether a sub-order is still live, and the order's marketplace when it is on one only.
 _ORDER_TO_PAY_SQL = (
     f"SELECT o.payment_status, o.payment_method, o.total, EXISTS(SELECT 1 FROM "
-    f"{SubOrder._meta.db_table} s WHERE s.order_id = o.id AND s.status <> %s) "
+    f"{SubOrder._meta.db_table} s WHERE s.order_id = o.id AND s.status <> %s), "
+    f"(SELECT CASE WHEN COUNT(DISTINCT m.marketplace_id) = 1 THEN MIN(m.marketplace_id) END "
+    f"FROM {SubOrder._meta.db_table} m WHERE m.order_id = o.id) "
     f"FROM {Order._meta.db_table} o WHERE o.id = %s"
 )
 

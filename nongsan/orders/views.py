@@ -205,13 +205,15 @@ def buyer_list_view(request: HttpRequest) -> HttpResponse:
 
 def _payment_panel(order: Order) -> dict[str, Any]:
     payment = selectors.payments_of(order=order).first()
-    panel: dict[str, Any] = {"payment": payment}
+    panel: dict[str, Any] = {
+        "payment": payment,
+        # Money the buyer sent that does not simply pay the order, and what went back.
+        "money_checked": payments_selectors.credits_of_order(order_reference=order.number),
+        "refunds": payments_selectors.refunds_of_order(order_reference=order.number),
+    }
     if payment is None:
         return panel
-    if payment.method == Method.VIETQR and payment.status in (
-        Payment.Status.PENDING,
-        Payment.Status.FLAGGED,
-    ):
+    if payment.method == Method.VIETQR and payment.status == Payment.Status.PENDING:
         payload = payments_services.vietqr_for(payment=payment)
         panel.update(
             qr_svg=vietqr.qr_svg(payload, scale=5, title=f"VietQR {order.number}"),

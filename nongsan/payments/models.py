@@ -55,6 +55,13 @@ class Payment(models.Model):
     flag_reason = models.CharField(_("lý do cần kiểm tra"), max_length=300, blank=True)
     # For COD: the carrier collected the cash (succeeded) and later paid it over (settled).
     settled_at = models.DateTimeField(_("đối soát lúc"), null=True, blank=True)
+    # What the platform holds for this attempt: the incoming credits applied to it (the bank's,
+    # the wallet's, or the carrier's COD remittance). Only a credit moves it (reconciliation).
+    settled = models.PositiveBigIntegerField(_("đã về tài khoản (đồng)"), default=0)
+    # The marketplace whose order this pays, when all of the order is on one (None: several).
+    marketplace = models.ForeignKey(
+        Marketplace, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -105,19 +112,39 @@ class Notification(models.Model):
 
 
 class Refund(models.Model):
-    """Money going back to a buyer for a cancelled or short-filled sub-order."""
+    """Money going back: to a buyer for a cancelled or short-filled sub-order or a claim (from
+    the order's payment), or to whoever sent a credit the platform cannot keep (`credit`)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ hoàn tiền")
         DONE = "done", _("Đã hoàn tiền")
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    # Set when the refund gives back an incoming credit (a duplicate, an overpayment, a late
+    # success of a superseded attempt, money with no order): see Credit.
+    credit = models.ForeignKey(
+        "Credit", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    # The marketplace of the sub-order refunded (None: a credit of several or none).
+    marketplace = models.ForeignKey(
+        Marketplace, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reference = models.CharField(max_length=40, unique=True)  # sub-order number + reason key
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     reason = models.CharField(_("lý do"), max_length=300)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người xác nhận đã chuyển"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -228,6 +255,9 @@ class LedgerEntry(models.Model):
         Marketplace, null=True, on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    # A sale paid in cash on delivery waits for the carrier to pay the cash over (COD
+    # settlement) before it can be paid out: held entries stay out of payout batches.
+    held = models.BooleanField(_("chờ đối soát COD"), default=False)
     reference = models.CharField(_("chứng từ"), max_length=40)  # sub-order number, payout id
     amount = models.BigIntegerField(_("số tiền (đồng)"))  # + credit, - debit
     payout = models.ForeignKey(
@@ -301,3 +331,132 @@ class CashHandover(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_number
+
+
+class Credit(models.Model):
+    """Money that came in: a credit to the collection account (the bank's notification), a
+    wallet's confirmed payment, or one shipment's line of a carrier's COD remittance. Recorded
+    once (source, reference), matched to exactly one payment or kept open as an exception with
+    its reason until finance staff resolve it. Its amount is always accounted for:
+    amount = applied + refunded + written_off + what is still open."""
+
+    class Source(models.TextChoices):
+        BANK = "bank", _("Chuyển khoản ngân hàng")
+        EWALLET = "ewallet", _("Ví điện tử")
+        COD = "cod", _("Tiền COD đơn vị vận chuyển nộp")
+
+    class Problem(models.TextChoices):
+        NONE = "", _("Khớp")
+        OVERPAID = "overpaid", _("Chuyển thừa")
+        DUPLICATE = "duplicate", _("Chuyển trùng (đơn đã thanh toán)")
+        PARTIAL = "partial", _("Chuyển thiếu / chuyển nhiều lần")
+        LATE_SUCCESS = "late_success", _("Thanh toán muộn của lần đã thay thế")
+        UNKNOWN_REFERENCE = "unknown", _("Không rõ mã đơn")
+        AMOUNT_MISMATCH = "mismatch", _("Sai số tiền")
+        COD_SHORT = "cod_short", _("COD nộp thiếu")
+        COD_EXTRA = "cod_extra", _("COD nộp cho vận đơn không thu")
+        COD_MISSING = "cod_missing", _("COD đã thu nhưng chưa nộp")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Đã ghi vào thanh toán")
+        OPEN = "open", _("Chờ xử lý")
+        RESOLVED = "resolved", _("Đã xử lý")
+
+    class Resolution(models.TextChoices):
+        NONE = "", "—"
+        REFUNDED = "refunded", _("Hoàn cho người chuyển")
+        ALLOCATED = "allocated", _("Ghi vào đơn")
+        COMBINED = "combined", _("Gộp các lần chuyển")
+        WRITTEN_OFF = "written_off", _("Xử lý khác (có lý do)")
+
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices)
+    reference = models.CharField(_("mã giao dịch"), max_length=100)
+    description = models.CharField(_("nội dung"), max_length=300, blank=True)
+    order_reference = models.CharField(_("mã đơn"), max_length=16, blank=True)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="credits"
+    )
+    marketplace = models.ForeignKey(
+        Marketplace, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    remittance = models.ForeignKey(
+        "CodRemittance", null=True, blank=True, on_delete=models.PROTECT, related_name="credits"
+    )
+    # For cash on delivery: the parcel (S10 tracking number) and its sub-order.
+    parcel = models.CharField(_("mã vận đơn"), max_length=13, blank=True)
+    sub_order_reference = models.CharField(_("đơn của gian hàng"), max_length=16, blank=True)
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    # What was expected (a payment's amount, a shipment's collected cash), for the reason.
+    expected = models.PositiveBigIntegerField(_("số cần (đồng)"), null=True, blank=True)
+    applied = models.PositiveBigIntegerField(_("đã ghi vào thanh toán"), default=0)
+    refunded = models.PositiveBigIntegerField(_("đã hoàn"), default=0)
+    written_off = models.PositiveBigIntegerField(_("xử lý khác"), default=0)
+    problem = models.CharField(
+        _("vấn đề"), max_length=12, choices=Problem.choices, blank=True, default=""
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices)
+    resolution = models.CharField(
+        _("cách xử lý"), max_length=12, choices=Resolution.choices, blank=True, default=""
+    )
+    resolution_note = models.CharField(_("ghi chú xử lý"), max_length=300, blank=True)
+    # None with a resolution: resolved by the platform itself (a late success refunded).
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(_("nhận lúc"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "reference"], name="credit_once"),
+            models.CheckConstraint(
+                condition=Q(
+                    amount__gte=models.F("applied") + models.F("refunded") + models.F("written_off")
+                ),
+                name="credit_accounted_within_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="credit_status_idx"),
+            models.Index(fields=["order_reference"], name="credit_order_reference_idx"),
+            models.Index(fields=["parcel"], name="credit_parcel_idx"),
+        ]
+        verbose_name = _("tiền về")
+        verbose_name_plural = _("tiền về")
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.reference}"
+
+    @property
+    def open_amount(self) -> int:
+        return self.amount - self.applied - self.refunded - self.written_off
+
+
+class CodRemittance(models.Model):
+    """A carrier paying over the cash it collected on delivery: one batch, its shipments' lines
+    (each a Credit of source COD); what does not match becomes an exception."""
+
+    carrier = models.ForeignKey(
+        "orgs.Carrier", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    reference = models.CharField(_("số bảng kê"), max_length=60)
+    # Every parcel this carrier delivered with cash up to this moment should be in it or in an
+    # earlier one: those that are not become "collected but not remitted" exceptions.
+    collected_until = models.DateTimeField(_("thu đến hết lúc"))
+    total = models.PositiveBigIntegerField(_("tổng tiền nộp (đồng)"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["carrier", "reference"], name="cod_remittance_once")
+        ]
+        verbose_name = _("bảng kê nộp tiền COD")
+        verbose_name_plural = _("bảng kê nộp tiền COD")
+
+    def __str__(self) -> str:
+        return f"{self.carrier_id}:{self.reference}"

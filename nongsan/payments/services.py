@@ -29,9 +29,10 @@ from nongsan.households import selectors as households_selectors
 from nongsan.households import services as households_services
 from nongsan.households.models import Household, Milestone
 from nongsan.orgs.models import Marketplace, PostOffice
-from nongsan.payments import providers, selectors, vietqr
+from nongsan.payments import providers, reconciliation, selectors, vietqr
 from nongsan.payments.models import (
     CashHandover,
+    Credit,
     LedgerEntry,
     Method,
     Notification,
@@ -82,12 +83,14 @@ def payment_start(
     return_url: str = "",
     idempotency_key: str | None = None,
     first: bool = False,
+    marketplace_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> Payment:
     """A new attempt to pay an order; earlier attempts still waiting are cancelled. The attempt
     keeps `idempotency_key`: a caller that takes one looks it up first (with the order locked,
     `selectors.payment_with_key`) and returns the attempt found instead of calling this.
-    `first`: the order was just placed, there is no earlier attempt to look for."""
+    `first`: the order was just placed, there is no earlier attempt to look for.
+    `marketplace_id`: the marketplace of the whole order (None when it spans several)."""
     if method not in Method.values:
         raise ApplicationError("Cách thanh toán không hợp lệ.", field="payment_method")
     if amount <= 0:
@@ -110,6 +113,7 @@ def payment_start(
         created_at=now,
         idempotency_key=idempotency_key or None,
         provider=PROVIDER_OF_METHOD.get(method, ""),
+        marketplace_id=marketplace_id,
     )
     if method == Method.EWALLET:
         wallet = ewallet()
@@ -138,31 +142,6 @@ def vietqr_for(*, payment: Payment) -> str:
         amount=payment.amount,
         message=payment.order_reference,
     )
-
-
-def _settle(
-    payment: Payment, *, received: int, now: dt.datetime, source: str
-) -> Notification.Outcome:
-    """Apply money received to a waiting payment: accepted if the amount matches, else flagged."""
-    locked = Payment.objects.select_for_update().get(pk=payment.pk)
-    if locked.status == Payment.Status.SUCCEEDED:
-        return Notification.Outcome.IGNORED
-    if received != locked.amount:
-        locked.status = Payment.Status.FLAGGED
-        locked.received_amount = received
-        locked.flag_reason = (
-            f"Nhận {received:,} đồng qua {source}, đơn cần {locked.amount:,} đồng.".replace(
-                ",", "."
-            )
-        )
-        locked.save(update_fields=["status", "received_amount", "flag_reason"])
-        return Notification.Outcome.FLAGGED
-    locked.status = Payment.Status.SUCCEEDED
-    locked.received_amount = received
-    locked.confirmed_at = now
-    locked.save(update_fields=["status", "received_amount", "confirmed_at"])
-    payment.status = locked.status
-    return Notification.Outcome.ACCEPTED
 
 
 def _record(*, source: str, event_id: str, payload: Mapping[str, Any]) -> tuple[Notification, bool]:
@@ -203,24 +182,47 @@ def bank_notification_receive(
         description = str(data.get("description", ""))
     except (ValueError, KeyError, TypeError) as error:
         raise ApplicationError(f"Thông báo ngân hàng thiếu hoặc sai trường: {error}.") from error
+    if amount <= 0:
+        raise ApplicationError("Thông báo ngân hàng có số tiền không hợp lệ.", field="amount")
     notification, new = _record(source=BANK_SOURCE, event_id=event_id, payload=data)
     if not new:
         return notification
     now = now or timezone.now()
     match = _ORDER_REFERENCE.search(description.upper().replace(" ", ""))
+    # The latest bank-transfer attempt of the order, whatever its state: money for an attempt
+    # that another one replaced is a late success (reconciliation decides what to do with it).
     payment = (
         Payment.objects.filter(order_reference=match.group(0), method=Method.VIETQR)
-        .exclude(status=Payment.Status.CANCELLED)
         .order_by("-pk")
         .first()
         if match
         else None
     )
-    if payment is not None:
-        notification.payment = payment
-        notification.outcome = _settle(payment, received=amount, now=now, source="chuyển khoản")
+    credit, _new = reconciliation.credit_record(
+        source=Credit.Source.BANK,
+        reference=event_id,
+        amount=amount,
+        description=description,
+        order_reference=match.group(0) if match else "",
+        now=now,
+    )
+    credit = reconciliation.credit_match(credit=credit, attempt=payment, now=now)
+    notification.payment = credit.payment
+    notification.outcome = _outcome(credit)
     notification.save(update_fields=["payment", "outcome"])
     return notification
+
+
+def _outcome(credit: Credit) -> str:
+    """How a notification reads once its credit is matched."""
+    if credit.status == Credit.Status.APPLIED or (
+        credit.problem == Credit.Problem.LATE_SUCCESS
+        and credit.resolution == Credit.Resolution.ALLOCATED
+    ):
+        return Notification.Outcome.ACCEPTED
+    if credit.payment_id is None:
+        return Notification.Outcome.UNMATCHED
+    return Notification.Outcome.FLAGGED
 
 
 @transaction.atomic
@@ -256,25 +258,40 @@ def _apply_result(
     payment = Payment.objects.filter(
         reference=result.reference, method=Method.EWALLET, provider_ref=result.provider_ref
     ).first()
-    if payment is not None:
-        notification.payment = payment
-        if result.status == "succeeded":
-            notification.outcome = _settle(
-                payment, received=result.amount, now=now or timezone.now(), source="ví điện tử"
-            )
+    now = now or timezone.now()
+    if result.status == "succeeded":
+        # One credit per wallet transaction: its notification and the buyer's return both
+        # report it, and only the first one records it.
+        credit, new = reconciliation.credit_record(
+            source=Credit.Source.EWALLET,
+            reference=f"{ewallet().code}:{result.provider_ref or result.event_id}",
+            amount=result.amount,
+            description=f"{result.reference} {result.provider_ref}".strip(),
+            order_reference=payment.order_reference if payment else "",
+            now=now,
+        )
+        if new:
+            credit = reconciliation.credit_match(credit=credit, attempt=payment, now=now)
+            notification.outcome = _outcome(credit)
         else:
-            Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
-                status=Payment.Status.FAILED
-            )
-            notification.outcome = Notification.Outcome.FAILED
+            notification.outcome = Notification.Outcome.IGNORED
+        notification.payment = credit.payment
+    elif payment is not None:
+        notification.payment = payment
+        Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
+            status=Payment.Status.FAILED
+        )
+        notification.outcome = Notification.Outcome.FAILED
     notification.save(update_fields=["payment", "outcome"])
     return notification
 
 
 def is_paid(*, order_reference: str, amount: int) -> bool:
-    received = Payment.objects.filter(
-        order_reference=order_reference, status=Payment.Status.SUCCEEDED
-    ).aggregate(total=Sum("received_amount"))["total"]
+    received = (
+        Payment.objects.filter(order_reference=order_reference, status=Payment.Status.SUCCEEDED)
+        .exclude(method=Method.COD)
+        .aggregate(total=Sum("settled"))["total"]
+    )
     return (received or 0) >= amount
 
 
@@ -305,6 +322,7 @@ def refund_issue(
     amount: int,
     reason: str,
     compensation: bool = False,
+    marketplace_id: int | None = None,
 ) -> Refund:
     """Give money back to the buyer of a paid order, once per reference. A wallet payment is
     refunded through the wallet at once; a bank transfer or cash on delivery waits for staff to
@@ -327,12 +345,13 @@ def refund_issue(
         )
     if payment is None:
         raise ApplicationError("Đơn chưa được thanh toán, không có gì để hoàn.", field="amount")
-    refunded = payment.refunds.aggregate(total=Sum("amount"))["total"] or 0
+    refunded = payment.refunds.filter(credit=None).aggregate(total=Sum("amount"))["total"] or 0
     if amount <= 0 or (not compensation and refunded + amount > (payment.received_amount or 0)):
         raise ApplicationError("Số tiền hoàn vượt quá số đã thanh toán.", field="amount")
     wallet = payment.method == Method.EWALLET
     return Refund.objects.create(
         payment=payment,
+        marketplace_id=marketplace_id,
         reference=reference,
         amount=amount,
         reason=reason[:300],
@@ -355,10 +374,12 @@ def claim_recover(*, household_id: int, reference: str, amount: int) -> LedgerEn
 
 
 def refund_mark_done(*, actor: User, refund: Refund) -> Refund:
-    if not (actor.is_superuser or actor.role == Role.MARKETPLACE_OPERATOR):
-        raise ApplicationError("Chỉ nhân viên sàn xác nhận hoàn tiền.", code="forbidden")
+    """Money staff confirm they sent a refund: finance for any, a marketplace's operator for
+    its own marketplace's orders. Who confirmed it is kept."""
+    if not selectors.may_act_on_refund(actor=actor, refund=refund):
+        raise ApplicationError("Bạn không xác nhận được khoản hoàn tiền này.", code="forbidden")
     Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
-        status=Refund.Status.DONE, done_at=timezone.now()
+        status=Refund.Status.DONE, done_at=timezone.now(), done_by=actor
     )
     refund.refresh_from_db()
     return refund
@@ -451,9 +472,12 @@ def sale_credit(
     gross: int,
     commission_percent: Decimal,
     cooperative_percent: Decimal = Decimal(0),
+    cash_on_delivery: bool = False,
 ) -> list[LedgerEntry]:
     """Credit a household for a completed sale: + goods, - the marketplace's commission, - the
-    cooperative's share of what remains. Once per (household, sub-order)."""
+    cooperative's share of what remains. Once per (household, sub-order). A sale paid in cash
+    on delivery is held until the carrier's remittance of its cash is settled."""
+    held = cash_on_delivery and not reconciliation.cod_settled(sub_order_reference=reference)
     commission = _percent_of(gross, commission_percent)
     share = _percent_of(gross - commission, cooperative_percent)
     rows = [(LedgerEntry.Kind.SALE, gross), (LedgerEntry.Kind.COMMISSION, -commission)]
@@ -467,6 +491,7 @@ def sale_credit(
                 kind=kind,
                 reference=reference,
                 amount=amount,
+                held=held,
             )
             for kind, amount in rows
         ],
@@ -478,13 +503,14 @@ def sale_credit(
 def payout_batch_run(
     *, actor: User, minimum: int = 10_000, now: dt.datetime | None = None
 ) -> PayoutBatch:
-    """Pay every household whose unpaid balance reaches `minimum` into its active account."""
-    if not (actor.is_superuser or actor.role == Role.MARKETPLACE_OPERATOR):
-        raise ApplicationError("Chỉ nhân viên sàn chạy chi trả.", code="forbidden")
+    """Pay every household whose unpaid balance reaches `minimum` into its active account
+    (finance staff: a batch spans every marketplace). Sales held for COD settlement wait."""
+    if not reconciliation.may_reconcile(actor):
+        raise ApplicationError("Chỉ kế toán nền tảng chạy chi trả.", code="forbidden")
     now = now or timezone.now()
     batch = PayoutBatch.objects.create(created_by=actor, created_at=now)
     balances = (
-        LedgerEntry.objects.filter(payout=None)
+        LedgerEntry.objects.filter(payout=None, held=False)
         .values("household_id")
         .annotate(balance=Sum("amount"))
         .filter(balance__gte=minimum)
@@ -508,9 +534,9 @@ def payout_batch_run(
             amount=row["balance"],
             created_at=now,
         )
-        LedgerEntry.objects.filter(household_id=row["household_id"], payout=None).filter(
-            Q(created_at__lte=now) | Q(created_at__isnull=True)
-        ).update(payout=payout)
+        LedgerEntry.objects.filter(
+            household_id=row["household_id"], payout=None, held=False
+        ).filter(Q(created_at__lte=now) | Q(created_at__isnull=True)).update(payout=payout)
         LedgerEntry.objects.create(
             household_id=row["household_id"],
             kind=LedgerEntry.Kind.PAYOUT,

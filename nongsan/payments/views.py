@@ -14,7 +14,7 @@ from nongsan.core.errors import ApplicationError
 from nongsan.core.forms import add_application_error, form_error
 from nongsan.payments import selectors, services
 from nongsan.payments.forms import CashHandoverForm, PaymentAccountForm, PayoutRunForm
-from nongsan.payments.models import PayoutBatch, Refund
+from nongsan.payments.models import PayoutBatch
 
 
 @login_required
@@ -63,16 +63,26 @@ def account_view(request: HttpRequest, household_id: int) -> HttpResponse:
 
 
 def _staff(request: HttpRequest) -> None:
-    if not selectors.is_staff_for_money(actor=request.user):
-        raise PermissionDenied
+    if not selectors.is_money_staff(actor=request.user):
+        raise PermissionDenied(_("Trang này dành cho kế toán nền tảng và nhân viên vận hành sàn."))
+
+
+def _finance(request: HttpRequest) -> None:
+    if not selectors.is_finance(request.user):
+        raise PermissionDenied(_("Chỉ kế toán nền tảng chạy và xem các đợt chi trả."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def payouts_view(request: HttpRequest) -> HttpResponse:
+    """Finance: the payout batches across marketplaces. An operator: what its marketplace's
+    sellers are owed and the refunds its orders wait for."""
     _staff(request)
-    form = PayoutRunForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    finance = selectors.is_finance(request.user)
+    form = PayoutRunForm(request.POST or None) if finance else None
+    if request.method == "POST":
+        _finance(request)
+    if form is not None and request.method == "POST" and form.is_valid():
         batch = services.payout_batch_run(
             actor=request.user,  # type: ignore[arg-type]
             minimum=form.cleaned_data["minimum"],
@@ -87,17 +97,18 @@ def payouts_view(request: HttpRequest) -> HttpResponse:
         "payments/payouts.html",
         {
             "form": form,
-            "batches": selectors.payout_batches()[:30],
-            "unpaid_total": selectors.unpaid_total(),
-            "flagged": selectors.flagged_payments()[:50],
-            "refunds": selectors.pending_refunds()[:50],
+            "finance": finance,
+            "batches": selectors.payout_batches()[:30] if finance else [],
+            "unpaid_total": selectors.unpaid_total(actor=request.user),
+            "open_exceptions": selectors.open_exceptions_count(actor=request.user),
+            "refunds": selectors.pending_refunds(actor=request.user)[:50],
         },
     )
 
 
 @login_required
 def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
-    _staff(request)
+    _finance(request)
     batch = PayoutBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         raise Http404
@@ -112,9 +123,7 @@ def batch_view(request: HttpRequest, batch_id: int) -> HttpResponse:
 @require_POST
 def refund_done_view(request: HttpRequest, refund_id: int) -> HttpResponse:
     _staff(request)
-    refund = Refund.objects.filter(pk=refund_id).first()
-    if refund is None:
-        raise Http404
+    refund = selectors.refund_get_for(actor=request.user, refund_id=refund_id)
     services.refund_mark_done(actor=request.user, refund=refund)  # type: ignore[arg-type]
     messages.success(request, _("Đã ghi nhận hoàn tiền %(ref)s.") % {"ref": refund.reference})
     return redirect("payments:payouts")
@@ -127,7 +136,7 @@ def payout_statement_view(request: HttpRequest, payout_id: int) -> HttpResponse:
     return render(
         request,
         "payments/statement.html",
-        {"payout": payout, "entries": selectors.payout_entries(payout=payout)},
+        {"payout": payout, "entries": selectors.payout_entries(payout=payout, actor=request.user)},
     )
 
 

@@ -2,6 +2,7 @@
 the staff of its carrier and the operators of its marketplace."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -187,3 +188,30 @@ def distancing_list(*, actor: Any) -> QuerySet[DistancingOrder]:
     if getattr(actor, "role", "") == Role.PROVINCE_OFFICIAL:
         return areas.filter(province_id=actor.province_id)
     return areas
+
+
+# --- Cash on delivery, for the carriers' remittances --------------------------------------------
+
+
+def cod_parcels(*, carrier: Carrier, tracking_numbers: Sequence[str]) -> dict[str, Shipment]:
+    """This carrier's parcels by tracking number, with their sub-order and order."""
+    return {
+        shipment.tracking_number: shipment
+        for shipment in Shipment.objects.filter(
+            carrier=carrier, tracking_number__in=list(tracking_numbers)
+        ).select_related("sub_order__order")
+    }
+
+
+def cod_collected_by(*, carrier: Carrier, until: dt.datetime) -> QuerySet[Shipment]:
+    """Parcels this carrier delivered with cash to collect, up to `until`."""
+    return (
+        Shipment.objects.filter(
+            carrier=carrier,
+            cod_amount__gt=0,
+            status=Shipment.Status.DELIVERED,
+            delivered_at__lte=until,
+        )
+        .select_related("sub_order__order")
+        .order_by("delivered_at", "pk")
+    )

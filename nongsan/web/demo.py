@@ -15,6 +15,7 @@ from nongsan.accounts import services as accounts_services
 from nongsan.accounts.models import Role, User
 from nongsan.catalog import demo as catalog_demo
 from nongsan.catalog import demo_marks as brand_marks_demo
+from nongsan.finance import demo as finance_demo
 from nongsan.geo import selectors as geo_selectors
 from nongsan.geo.models import Commune, Province
 from nongsan.households import demo as households_demo
@@ -131,6 +132,12 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         Role.MARKETPLACE_OPERATOR,
         "Sàn đối tác Nông Sản Việt (gửi số liệu qua API /doi-tac/api/)",
         marketplace="nongsanviet",
+    ),
+    DemoAccount(
+        "0912000011",
+        "Vũ Thị Thoa",
+        Role.FINANCE,
+        "Kế toán nền tảng: chi trả, đối soát tiền về, COD của mọi sàn",
     ),
 )
 
@@ -325,6 +332,7 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
     delivered = shipping_demo.shipping_demo_seed(rng=rng)
     informed = info_demo.info_demo_seed(rng=rng)
     lent = lending_demo.lending_demo_seed(rng=rng)
+    reconciled = finance_demo.finance_demo_seed(rng=rng)
     portal = support_demo.support_demo_seed()
     partner = partners_demo.partners_demo_seed(rng=rng, password=DEMO_PASSWORD)
     labels = traceability_demo.label_sheets_demo_print()
@@ -337,6 +345,7 @@ def demo_seed(*, households: int = 3000, seed: int = 1034) -> dict[str, int]:
         **delivered,
         **informed,
         **lent,
+        **reconciled,
         **traced,
         "label_sheets": len(labels),
         **marked,

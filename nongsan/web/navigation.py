@@ -45,7 +45,16 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Truy xuất"), "traceability:lots", roles=frozenset({Role.HOUSEHOLD})),
     NavItem(_("Kiểm duyệt"), "catalog:moderation", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
     NavItem(_("Đơn trên sàn"), "orders:seller_list", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
-    NavItem(_("Chi trả"), "payments:payouts", roles=frozenset({Role.MARKETPLACE_OPERATOR})),
+    NavItem(
+        _("Chi trả"), "payments:payouts", roles=frozenset({Role.MARKETPLACE_OPERATOR, Role.FINANCE})
+    ),
+    NavItem(
+        _("Tiền về, đối soát"),
+        "finance:exceptions",
+        roles=frozenset({Role.MARKETPLACE_OPERATOR, Role.FINANCE}),
+    ),
+    NavItem(_("Sổ đối soát"), "finance:books", roles=frozenset({Role.FINANCE})),
+    NavItem(_("Bảng kê COD"), "finance:remittances", roles=frozenset({Role.FINANCE})),
     NavItem(
         _("Mark thương hiệu"),
         "catalog:brand_marks",

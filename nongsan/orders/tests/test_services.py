@@ -19,7 +19,7 @@ from nongsan.orders import services, tasks
 from nongsan.orders.models import Order, PaymentMethod, SubOrder, SubOrderEvent
 from nongsan.orders.tests import factories
 from nongsan.payments import services as payments_services
-from nongsan.payments.models import LedgerEntry, Payment, Refund
+from nongsan.payments.models import Credit, LedgerEntry, Payment, Refund
 
 Status = SubOrder.Status
 pytestmark = pytest.mark.django_db
@@ -295,7 +295,7 @@ class TestPayments:
         order.refresh_from_db()
         assert order.payment_status == Order.PaymentStatus.PAID
 
-    def test_a_wrong_amount_is_flagged_not_accepted(self, two_shops):
+    def test_a_wrong_amount_is_an_exception_not_accepted(self, two_shops):
         na = factories.product(shop=two_shops[0])
         order = factories.place(items=[(na, 1)], method=PaymentMethod.VIETQR)
         assert _bank_notify(order, order.total - 1000).outcome == "flagged"
@@ -303,7 +303,10 @@ class TestPayments:
         order.refresh_from_db()
         assert order.payment_status == Order.PaymentStatus.UNPAID
         payment = Payment.objects.get(order_reference=order.number)
-        assert payment.status == Payment.Status.FLAGGED and "cần" in payment.flag_reason
+        assert payment.status == Payment.Status.PENDING and payment.settled == 0
+        credit = Credit.objects.get(order_reference=order.number)
+        assert (credit.problem, credit.status) == (Credit.Problem.PARTIAL, Credit.Status.OPEN)
+        assert credit.open_amount == order.total - 1000
 
     def test_cancelling_a_paid_sub_order_refunds_it(self, two_shops):
         na = factories.product(shop=two_shops[0])

@@ -54,8 +54,7 @@ def payout(place, post_office):
         actor=household.user, household=household, kind=PaymentAccount.Kind.POST_OFFICE
     )
     assert account.post_office == post_office  # the one in its commune, by default
-    operator = account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=marketplace)
-    return services.payout_batch_run(actor=operator).payouts.get()
+    return services.payout_batch_run(actor=account_factories.user(Role.FINANCE)).payouts.get()
 
 
 def test_the_clerk_hands_over_against_the_right_cccd(clerk, payout):

@@ -109,16 +109,20 @@ class TestLedgerAndPayouts:
                 commission_percent=Decimal(5),
             )
         services.payment_account_link(actor=household.user, household=household, kind="post_office")
-        operator = account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=postmart)
-        batch = services.payout_batch_run(actor=operator)
+        finance = account_factories.user(Role.FINANCE)
+        batch = services.payout_batch_run(actor=finance)
         assert (batch.payout_count, batch.total) == (1, 190_000)
         assert selectors.balance(household=household).unpaid == 0
         assert selectors.balance(household=household).paid_out == 190_000
         assert selectors.balance(household=other).unpaid == 95_000
-        again = services.payout_batch_run(actor=operator)
+        again = services.payout_batch_run(actor=finance)
         assert again.payout_count == 0
-        with pytest.raises(ApplicationError):
-            services.payout_batch_run(actor=household.user)
+        assert again.created_by == finance
+        operator = account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=postmart)
+        for outsider in (household.user, operator):
+            with pytest.raises(ApplicationError) as refused:
+                services.payout_batch_run(actor=outsider)
+            assert refused.value.code == "forbidden"
 
 
 class TestNotifications:

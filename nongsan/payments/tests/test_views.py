@@ -45,7 +45,7 @@ def test_others_cannot_see_a_households_money(client, household):
     assert client.get(reverse("payments:account", args=[household.pk])).status_code == 200
 
 
-def test_operator_runs_a_payout_batch(client, household):
+def test_finance_runs_a_payout_batch_an_operator_only_sees_its_marketplace(client, household):
     marketplace = account_factories.marketplace()
     services.sale_credit(
         household_id=household.pk,
@@ -58,6 +58,13 @@ def test_operator_runs_a_payout_batch(client, household):
     client.force_login(household.user)
     assert client.get(reverse("payments:payouts")).status_code == 403
     client.force_login(account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=marketplace))
+    assert "475.000" in client.get(reverse("payments:payouts")).content.decode()
+    assert client.post(reverse("payments:payouts"), {"minimum": 10_000}).status_code == 403
+    other = account_factories.marketplace("voso", "Vỏ Sò")
+    client.force_login(account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=other))
+    assert "475.000" not in client.get(reverse("payments:payouts")).content.decode()
+    assert not PayoutBatch.objects.exists()
+    client.force_login(account_factories.user(Role.FINANCE))
     assert "475.000" in client.get(reverse("payments:payouts")).content.decode()
     done = client.post(reverse("payments:payouts"), {"minimum": 10_000})
     batch = PayoutBatch.objects.get()
@@ -76,8 +83,7 @@ def test_each_payout_has_a_statement_its_household_can_read(client, household):
             commission_percent=Decimal(5),
         )
     services.payment_account_link(actor=household.user, household=household, kind="post_office")
-    operator = account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=marketplace)
-    payout = services.payout_batch_run(actor=operator).payouts.get()
+    payout = services.payout_batch_run(actor=account_factories.user(Role.FINANCE)).payouts.get()
     client.force_login(household.user)
     page = client.get(reverse("payments:statement", args=[payout.pk])).content.decode()
     assert "S-1" in page and "S-2" in page and "285.000" in page
