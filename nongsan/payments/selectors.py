@@ -544,8 +544,7 @@ def refunds_of_order(*, order_reference: str) -> list[Refund]:
     """Every refund of an order's payments, oldest first."""
     return list(
         Refund.objects.filter(
-            Q(payment__order_reference=order_reference)
-            | Q(credit__order_reference=order_reference)
+            Q(payment__order_reference=order_reference) | Q(credit__order_reference=order_reference)
         )
         .distinct()
         .order_by("created_at", "pk")

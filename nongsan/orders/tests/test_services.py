@@ -15,7 +15,7 @@ from nongsan.core.sms import SandboxSmsProvider
 from nongsan.households import services as households_services
 from nongsan.households.models import Milestone
 from nongsan.households.tests import factories as household_factories
-from nongsan.orders import services, tasks
+from nongsan.orders import selectors, services, tasks
 from nongsan.orders.models import Order, PaymentMethod, SubOrder, SubOrderEvent
 from nongsan.orders.tests import factories
 from nongsan.payments import services as payments_services
@@ -272,6 +272,28 @@ class TestPipeline:
             (Status.PACKED, Status.HANDED_TO_CARRIER),
             (Status.HANDED_TO_CARRIER, Status.DELIVERED),
         ]
+
+    def test_a_parcel_a_carrier_has_is_delivered_by_its_tracking_or_the_buyer_not_the_seller(
+        self, placed
+    ):
+        sub = self._walk(placed, Status.HANDED_TO_CARRIER)
+        services.sub_order_carrier_set(
+            sub_order=sub, carrier=account_factories.carrier("vnpost", "Bưu điện Việt Nam")
+        )
+        with pytest.raises(ApplicationError) as refused:
+            self._to(sub, Status.DELIVERED)
+        assert refused.value.code == "forbidden"
+        seller_actions = selectors.next_actions(actor=sub.shop.household.user, sub_order=sub)
+        assert Status.DELIVERED not in [a.to for a in seller_actions]
+        [confirm] = [
+            a
+            for a in selectors.next_actions(actor=sub.order.buyer, sub_order=sub)
+            if a.to == Status.DELIVERED
+        ]
+        assert confirm.label == "Tôi đã nhận được hàng"
+        sub = self._to(sub, Status.DELIVERED, actor=sub.order.buyer)
+        assert sub.status == Status.DELIVERED
+        assert not LedgerEntry.objects.exists()  # credited once completed, not before
 
     def test_delivered_orders_complete_themselves_after_three_days(self, placed):
         sub = self._walk(placed, Status.DELIVERED)

@@ -1,16 +1,24 @@
-"""The scope matrix: every role (and a visitor) against the buying, money and delivery pages,
-each allowed (200), refused (403), out of scope (404) or sent to log in (302)."""
+"""The scope matrix: every role (and a visitor) against the buying, money and delivery pages and
+the money API routes, each allowed (200), refused (403), out of scope (404) or sent to log in
+(302; 401 for the API). Every money page is here: a marketplace's operator sees its own
+marketplace's money only, finance sees all, a clerk the receipts of its post office."""
+
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from nongsan.accounts.models import Role
 from nongsan.accounts.tests import factories as account_factories
+from nongsan.finance.tests import money as finance_money
 from nongsan.geo.models import Province
 from nongsan.households.tests import factories as household_factories
 from nongsan.lending import services as lending_services
 from nongsan.orders import services as orders_services
+from nongsan.orders.models import SubOrder
 from nongsan.orders.tests import factories as order_factories
+from nongsan.payments import services as payments_services
+from nongsan.payments.models import Credit, Refund
 from nongsan.shipping import services as shipping_services
 from nongsan.shipping.tests import factories as shipping_factories
 from nongsan.support import services as support_services
@@ -18,12 +26,13 @@ from nongsan.traceability import gs1
 from nongsan.traceability.tests import factories as traceability_factories
 
 pytestmark = pytest.mark.django_db
+Status = SubOrder.Status
 
 OK, LOGIN, FORBIDDEN, HIDDEN = 200, 302, 403, 404
 ROLES = (
     "visitor", "buyer", "other_buyer", "household", "other_household", "field_agent",
     "carrier_staff", "other_carrier_staff", "operator", "other_operator",
-    "province_official", "other_province_official",
+    "province_official", "other_province_official", "finance", "clerk",
 )  # fmt: skip
 
 # page -> the answer each role gets (roles not listed: HIDDEN for object pages, see DEFAULTS)
@@ -32,7 +41,22 @@ MATRIX: dict[str, dict[str, int]] = {
     "buyer_list": {"visitor": LOGIN},
     "seller_list": {"visitor": LOGIN},
     "notifications": {"visitor": LOGIN},
-    "payouts": {"visitor": LOGIN, "operator": OK, "other_operator": OK},
+    "payouts": {"visitor": LOGIN, "operator": OK, "other_operator": OK, "finance": OK},
+    "payout_batch": {"visitor": LOGIN, "finance": OK},
+    "payout_statement": {
+        "visitor": LOGIN,
+        "household": OK,
+        "field_agent": OK,
+        "clerk": OK,
+        "operator": OK,
+        "finance": OK,
+    },
+    "receipt": {"visitor": LOGIN, "household": OK, "clerk": OK, "operator": OK, "finance": OK},
+    "money_in": {"visitor": LOGIN, "operator": OK, "other_operator": OK, "finance": OK},
+    "credit": {"visitor": LOGIN, "operator": OK, "finance": OK, "other_operator": HIDDEN},
+    "books": {"visitor": LOGIN, "operator": OK, "other_operator": OK, "finance": OK},
+    "books_csv": {"visitor": LOGIN, "operator": OK, "other_operator": OK, "finance": OK},
+    "remittances": {"visitor": LOGIN, "finance": OK},
     "carrier_home": {"visitor": LOGIN, "carrier_staff": OK, "other_carrier_staff": OK},
     "cards": {
         "visitor": LOGIN,
@@ -71,7 +95,7 @@ MATRIX: dict[str, dict[str, int]] = {
         "other_province_official": OK,
     },
     "loan": {"visitor": LOGIN, "household": OK, "field_agent": OK, "province_official": OK},
-    "post_office": {"visitor": LOGIN},
+    "post_office": {"visitor": LOGIN, "clerk": OK},
     "difficulties": {"visitor": LOGIN},
     "raise": {
         "visitor": LOGIN,
@@ -109,6 +133,12 @@ MATRIX: dict[str, dict[str, int]] = {
         "other_province_official": HIDDEN,
     },
 }
+# A clerk of the commune's post office is a field agent of that commune: it sees what the
+# commune's agent sees, and the cash counter.
+for answers in MATRIX.values():
+    if "field_agent" in answers:
+        answers.setdefault("clerk", answers["field_agent"])
+
 # What a role gets on a page the matrix does not name it for.
 DEFAULTS = {
     "buyer_list": OK,
@@ -116,6 +146,14 @@ DEFAULTS = {
     "notifications": OK,
     "claims": OK,
     "payouts": FORBIDDEN,
+    "payout_batch": FORBIDDEN,
+    "payout_statement": HIDDEN,
+    "receipt": HIDDEN,
+    "money_in": FORBIDDEN,
+    "credit": FORBIDDEN,
+    "books": FORBIDDEN,
+    "books_csv": FORBIDDEN,
+    "remittances": FORBIDDEN,
     "carrier_home": FORBIDDEN,
     "cards": FORBIDDEN,
     "distancing": FORBIDDEN,
@@ -173,6 +211,7 @@ def world(settings, tmp_path):
         purpose="Mua phân bón cho vườn na",
         consent=True,
     )
+    money = _money_world(sub=sub, shop=shop)
     users = {
         "visitor": None,
         "buyer": sub.order.buyer,
@@ -190,6 +229,8 @@ def world(settings, tmp_path):
         "other_province_official": account_factories.user(
             Role.PROVINCE_OFFICIAL, province=Province.objects.get(short_name="Hà Nội")
         ),
+        "finance": money["finance"],
+        "clerk": money["clerk"],
     }
     difficulty = support_services.difficulty_raise(
         actor=users["field_agent"],
@@ -234,12 +275,62 @@ def world(settings, tmp_path):
         "address_lookup": reverse("places:address"),
         "handovers": reverse("places:handovers"),
         "brand_mark_product": reverse("catalog:brand_mark_product", args=[lot.product_id]),
+        "payout_batch": reverse("payments:batch", args=[money["payout"].batch_id]),
+        "payout_statement": reverse("payments:statement", args=[money["payout"].pk]),
+        "receipt": reverse("payments:receipt", args=[money["handover"].pk]),
+        "money_in": reverse("finance:exceptions"),
+        "credit": reverse("finance:credit", args=[money["credit"].pk]),
+        "books": reverse("finance:books"),
+        "books_csv": reverse("finance:books") + "?format=csv",
+        "remittances": reverse("finance:remittances"),
     }
-    return users, pages
+    return users, pages, money
+
+
+def _money_world(*, sub, shop):
+    """Money of the sub-order's marketplace: a payout collected in cash at the commune's post
+    office (with its receipt), a refund waiting to be sent, and an overpayment in the queue."""
+    finance = account_factories.user(Role.FINANCE, full_name="Vũ Thị Thoa")
+    office = account_factories.post_office(at=shop.commune, code="BC-MATRIX")
+    clerk = account_factories.user(
+        Role.FIELD_AGENT, full_name="Hoàng Thị Lan", communes=[shop.commune]
+    )
+    payments_services.post_office_staff_assign(
+        actor=account_factories.user(Role.MINISTRY_OFFICIAL), user=clerk, post_office=office
+    )
+    household = shop.household
+    payments_services.sale_credit(
+        household_id=household.pk,
+        marketplace=sub.marketplace,
+        reference="MATRIX-1",
+        gross=300_000,
+        commission_percent=Decimal(5),
+    )
+    payments_services.payment_account_link(
+        actor=household.user, household=household, kind="post_office", post_office=office
+    )
+    payout = payments_services.payout_batch_run(actor=finance).payouts.get()
+    handover = payments_services.cash_handover_record(
+        clerk=clerk, payout=payout, cccd=household.head_cccd
+    )
+    paid = finance_money.order(marketplace=sub.marketplace)
+    finance_money.bank(paid, paid.total, "matrix-paid")
+    cancelled = paid.sub_orders.get()
+    orders_services.sub_order_transition(actor=paid.buyer, sub_order=cancelled, to=Status.CANCELLED)
+    over = finance_money.order(marketplace=sub.marketplace)
+    finance_money.bank(over, over.total + 10_000, "matrix-over")
+    return {
+        "finance": finance,
+        "clerk": clerk,
+        "payout": payout,
+        "handover": handover,
+        "refund": Refund.objects.get(reference=f"{cancelled.number}-cancel"),
+        "credit": Credit.objects.get(reference="matrix-over"),
+    }
 
 
 def test_every_role_gets_what_its_scope_allows(client, world):
-    users, pages = world
+    users, pages, _money = world
     answers = {}
     for role in ROLES:
         client.logout()
@@ -254,3 +345,70 @@ def test_every_role_gets_what_its_scope_allows(client, world):
     }
     wrong = {key: (answers[key], want) for key, want in expected.items() if answers[key] != want}
     assert wrong == {}, "(role, page): (got, expected)"
+
+
+# Money actions and API routes: (method, what) -> the roles that may, every other role refused.
+def test_only_money_staff_of_the_refunds_marketplace_confirm_it(client, world):
+    users, _pages, money = world
+    url = reverse("payments:refund_done", args=[money["refund"].pk])
+    answers = {}
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        answers[role] = client.post(url).status_code
+        money["refund"].refresh_from_db()
+        assert money["refund"].status == "pending" or role in ("operator", "finance"), role
+        Refund.objects.filter(pk=money["refund"].pk).update(status="pending", done_by=None)
+    expected = {role: FORBIDDEN for role in ROLES}
+    expected.update(visitor=LOGIN, operator=302, finance=302, other_operator=HIDDEN)
+    assert answers == expected
+
+
+def test_only_finance_resolves_an_exception_and_records_a_remittance(client, world):
+    users, _pages, money = world
+    credit = reverse("finance:credit", args=[money["credit"].pk])
+    remittances = reverse("finance:remittances")
+    answers = {}
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        answers[role] = (
+            client.post(credit, {"action": "write_off", "note": "Kiểm tra quyền"}).status_code,
+            client.post(remittances, {}).status_code,
+        )
+    expected = {role: (FORBIDDEN, FORBIDDEN) for role in ROLES}
+    # Another marketplace's operator is not told the credit exists.
+    expected.update(visitor=(LOGIN, LOGIN), finance=(302, OK), other_operator=(HIDDEN, FORBIDDEN))
+    assert answers == expected
+    money["credit"].refresh_from_db()
+    assert money["credit"].resolved_by == users["finance"]
+
+
+API = {
+    "api_waiting": ("get", "/api/post-office/payouts"),
+    "api_receipt": ("get", "/api/post-office/receipts/{handover}"),
+}
+API_ALLOWED = {
+    "api_waiting": {"clerk"},
+    "api_receipt": {"clerk", "household", "operator", "finance"},
+}
+API_REFUSED = {"api_waiting": FORBIDDEN, "api_receipt": HIDDEN}
+
+
+def test_the_money_api_routes_answer_each_role_by_its_scope(client, world):
+    users, _pages, money = world
+    answers, expected = {}, {}
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        for name, (method, path) in API.items():
+            url = path.format(handover=money["handover"].pk)
+            answers[(role, name)] = getattr(client, method)(url).status_code
+            expected[(role, name)] = (
+                401 if role == "visitor" else OK if role in API_ALLOWED[name] else API_REFUSED[name]
+            )
+    wrong = {k: (answers[k], v) for k, v in expected.items() if answers[k] != v}
+    assert wrong == {}, "(role, route): (got, expected)"
