@@ -7,6 +7,7 @@ so the finance staff's queue is not empty in `make demo`."""
 import datetime as dt
 import json
 import random
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -16,11 +17,13 @@ from nongsan.core.errors import ApplicationError
 from nongsan.finance import services
 from nongsan.geo.models import Commune
 from nongsan.orders import services as orders_services
-from nongsan.orders.models import Order, PaymentMethod
+from nongsan.orders.models import Order, PaymentMethod, SubOrder
 from nongsan.orgs.models import Carrier
 from nongsan.payments import services as payments_services
 from nongsan.payments.models import Credit, Payment
 from nongsan.shipping import selectors as shipping_selectors
+from nongsan.shipping import services as shipping_services
+from nongsan.shipping.models import Shipment
 
 BUYER_PHONE = "+84912000005"
 FINANCE_PHONE = "+84912000011"
@@ -114,31 +117,83 @@ def finance_demo_seed(*, rng: random.Random) -> dict[str, int]:
         orders_services.payment_retry(actor=buyer, order=switched, method=PaymentMethod.VIETQR)
         _bank("switched", switched.total, f"IBFT {switched.number}", at(18))
         _wallet(wallet_attempt, wallet_attempt.amount, "late", at(17))
-    cod = _cod_remittance(finance=finance, now=at(2))
+    cod = _cod_remittance(finance=finance, buyer=buyer, products=products, now=at(2))
     return {
         "money_exceptions": Credit.objects.filter(status=Credit.Status.OPEN).count(),
         "cod_remittances": cod,
     }
 
 
-def _cod_remittance(*, finance: User, now: dt.datetime) -> int:
-    """A remittance from the carrier with the most delivered COD parcels: the first paid in
-    full, the second short by 20,000 đồng, one not ours, and the last left out (missing)."""
-    for carrier in Carrier.objects.filter(is_active=True).order_by("code"):
-        parcels = list(shipping_selectors.cod_collected_by(carrier=carrier, until=now)[:3])
-        if len(parcels) < 2:
+def _cod_parcels(
+    buyer: User, products: list[Product], now: dt.datetime
+) -> tuple[Carrier | None, list[Shipment]]:
+    """Three parcels paid in cash, shipped by Vietnam Post and delivered two days ago."""
+    carrier = Carrier.objects.filter(is_active=True).order_by("code").first()
+    parcels: list[Shipment] = []
+    if carrier is None:
+        return carrier, parcels
+    for index in range(3):
+        order = _order(buyer, products[index % len(products)], PaymentMethod.COD, now)
+        seller = orders_services.seller_user(order.sub_orders.get().shop) if order else None
+        if order is None or seller is None:
             continue
-        lines = [(parcels[0].tracking_number, parcels[0].cod_amount)]
-        if len(parcels) == 3:
-            lines.append((parcels[1].tracking_number, max(parcels[1].cod_amount - 20_000, 0)))
-        lines.append(("EA000000000VN", 120_000))
-        services.cod_remittance_record(
-            actor=finance,
-            carrier=carrier,
-            reference=f"BK-{now:%Y%m%d}-01",
-            collected_until=parcels[-1].delivered_at or now,
-            lines=lines,
-            now=now,
+        sub = orders_services.sub_order_transition(
+            actor=seller, sub_order=order.sub_orders.get(), to=SubOrder.Status.CONFIRMED, now=now
         )
-        return 1
-    return 0
+        try:
+            shipment = shipping_services.shipment_create(
+                actor=seller,
+                sub_order=sub,
+                carrier=carrier,
+                weight_kg=Decimal(2),
+                length_cm=30,
+                width_cm=20,
+                height_cm=20,
+                now=now,
+            )
+        except ApplicationError:
+            continue
+        for hours, kind in ((2, Shipment.Status.PICKED_UP), (20, Shipment.Status.DELIVERED)):
+            shipping_services.event_record(
+                shipment=shipment,
+                kind=kind,
+                at=now + dt.timedelta(hours=hours + index),
+                source="webhook",
+                external_id=f"{MARKER}{shipment.tracking_number}-{kind}",
+                now=now + dt.timedelta(hours=hours + index),
+            )
+        shipment.refresh_from_db()
+        parcels.append(shipment)
+    return carrier, parcels
+
+
+def _cod_remittance(
+    *, finance: User, buyer: User, products: list[Product], now: dt.datetime
+) -> int:
+    """The carrier's remittance of the demo's COD parcels: the first paid in full, the second
+    short by 20,000 đồng, a parcel that is not ours, and the third left out (missing)."""
+    carrier, parcels = _cod_parcels(buyer, products, now - dt.timedelta(days=3))
+    if carrier is None or len(parcels) < 3:
+        return 0
+    _paid_in_full, second, third = parcels
+    until = third.delivered_at or now
+    # Everything the carrier collected up to then, as it remits it: in full, but the second
+    # parcel short, the third left out, and a parcel that is not ours.
+    lines = [
+        (shipment.tracking_number, shipment.cod_amount)
+        for shipment in shipping_selectors.cod_collected_by(carrier=carrier, until=until)
+        if shipment.pk not in (second.pk, third.pk)
+    ]
+    lines += [
+        (second.tracking_number, max(second.cod_amount - 20_000, 0)),
+        ("EA000000000VN", 120_000),
+    ]
+    services.cod_remittance_record(
+        actor=finance,
+        carrier=carrier,
+        reference=f"BK-{now:%Y%m%d}-01",
+        collected_until=until,
+        lines=lines,
+        now=now,
+    )
+    return 1

@@ -1,9 +1,14 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from nongsan.accounts.models import Role, User
 from nongsan.households import selectors as household_selectors
 from nongsan.households.models import Household, Milestone
 from nongsan.orgs.models import Carrier, Marketplace
+from nongsan.payments import selectors as payments_selectors
+from nongsan.payments.models import Credit
 from nongsan.web.demo import ACCOUNTS, demo_seed
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +36,23 @@ def test_demo_has_one_account_per_role_households_and_is_idempotent():
     # Every step of the funnel is represented.
     reached = set(Milestone.objects.values_list("kind", flat=True))
     assert {"registered", "shop_opened", "payment_account"} <= reached
+    # Finance staff find each kind of money exception once, and the books balance.
+    problems = list(Credit.objects.exclude(problem="").values_list("problem", flat=True))
+    assert sorted(problems) == sorted(
+        [
+            Credit.Problem.OVERPAID,
+            Credit.Problem.PARTIAL,
+            Credit.Problem.PARTIAL,
+            Credit.Problem.DUPLICATE,
+            Credit.Problem.UNKNOWN_REFERENCE,
+            Credit.Problem.AMOUNT_MISMATCH,
+            Credit.Problem.LATE_SUCCESS,
+            Credit.Problem.COD_SHORT,
+            Credit.Problem.COD_EXTRA,
+            Credit.Problem.COD_MISSING,
+        ]
+    )
+    finance = User.objects.get(role=Role.FINANCE)
+    today = timezone.localdate()
+    books = payments_selectors.books(actor=finance, start=today - dt.timedelta(days=70), end=today)
+    assert books.balanced and books.total.open > 0
