@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from nongsan.accounts.models import ApiKey, Notification, User
+from nongsan.accounts.models import ApiKey, Notification, Role, User
 from nongsan.accounts.scope import scope_filter, scoped_get
 
 
@@ -43,3 +43,10 @@ def unread_count(*, actor: Any) -> int:
     if not getattr(actor, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=actor, read_at__isnull=True).count()
+
+
+def marketplace_operators(*, marketplace_id: int) -> QuerySet[User]:
+    """The active operators of a marketplace (who hear of disputes on its orders)."""
+    return User.objects.filter(
+        role=Role.MARKETPLACE_OPERATOR, marketplace_id=marketplace_id, is_active=True
+    ).order_by("pk")

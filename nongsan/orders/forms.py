@@ -106,6 +106,14 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
 
 
+class DisputeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Bạn chưa nhận được gì?"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("Ví dụ: chưa nhận được hàng, thiếu 2 kg")}),
+    )
+
+
 class HarvestForm(forms.Form):
     harvested = QuantityField(label=_("Sản lượng thu hoạch thực tế"))
 

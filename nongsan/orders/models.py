@@ -201,6 +201,10 @@ class SubOrder(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(_("lý do hủy"), max_length=300, blank=True)
+    # The buyer says a parcel the seller delivered itself did not come as agreed, before it
+    # completed on its own: it waits for the marketplace's operator (see sub_order_dispute).
+    disputed_at = models.DateTimeField(_("người mua báo chưa nhận lúc"), null=True, blank=True)
+    dispute_note = models.CharField(_("người mua báo"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-placed_at", "-pk"]

@@ -14,7 +14,8 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     Status.CONFIRMED: frozenset({Status.PACKED, Status.CANCELLED}),
     Status.PACKED: frozenset({Status.HANDED_TO_CARRIER, Status.CANCELLED}),
     Status.HANDED_TO_CARRIER: frozenset({Status.DELIVERED}),
-    Status.DELIVERED: frozenset({Status.COMPLETED}),
+    # Cancelled after delivery: only a disputed parcel, by the marketplace's operator.
+    Status.DELIVERED: frozenset({Status.COMPLETED, Status.CANCELLED}),
     Status.COMPLETED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
@@ -26,8 +27,16 @@ TIMESTAMP: dict[str, str] = {
     Status.COMPLETED: "completed_at",
     Status.CANCELLED: "cancelled_at",
 }
+# Days after delivery: the buyer may say a parcel did not come; then it completes on its own.
+DISPUTE_DAYS = 3
 # Buyers may cancel until the parcel is packed; sellers until it leaves with the carrier.
 BUYER_MAY_CANCEL = frozenset({Status.PLACED, Status.CONFIRMED})
+
+
+def operator_decides(sub_order: SubOrder, to: str) -> bool:
+    """Whether a move from delivered is the operator's decision on a buyer's dispute (the only
+    way an operator completes, and the only way a delivered sub-order is cancelled)."""
+    return sub_order.status == Status.DELIVERED and to in (Status.COMPLETED, Status.CANCELLED)
 
 
 def seller_delivers(sub_order: SubOrder) -> bool:
@@ -53,7 +62,8 @@ MOVERS: Mapping[str, frozenset[str]] = {
     # seller says so only of a parcel it delivered itself (see SELLER_DELIVERS), and the buyer
     # then confirms (completed), or the time to dispute runs out (sub_orders_complete_due).
     Status.DELIVERED: frozenset({Party.CARRIER, Party.SELLER, Party.SYSTEM, Party.BUYER}),
-    Status.COMPLETED: frozenset({Party.BUYER, Party.SYSTEM}),
+    # The operator completes a disputed parcel it found delivered.
+    Status.COMPLETED: frozenset({Party.BUYER, Party.SYSTEM, Party.OPERATOR}),
     # The system cancels a pre-order the harvest could not fill at all.
     Status.CANCELLED: frozenset({Party.BUYER, Party.SELLER, Party.OPERATOR, Party.SYSTEM}),
 }

@@ -1,6 +1,7 @@
 """Every read about buying, scoped by the actor: a buyer sees their orders, a seller the
 sub-orders of the shops they run, a marketplace operator those of their marketplace."""
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from nongsan.accounts.models import Role, User
 from nongsan.catalog import selectors as catalog_selectors
@@ -19,8 +21,10 @@ from nongsan.orders.models import Cart, CartLine, Order, OrderLine, Review, SubO
 from nongsan.orders.pipeline import (
     ALLOWED,
     BUYER_MAY_CANCEL,
+    DISPUTE_DAYS,
     MOVERS,
     Party,
+    operator_decides,
     parties_of,
     seller_delivers,
 )
@@ -232,6 +236,11 @@ def next_actions(*, actor: Any, sub_order: SubOrder) -> list[Action]:
         movers = MOVERS[to] & parties
         if to == Status.DELIVERED and not seller_delivers(sub_order):
             movers -= {Party.SELLER}
+        if operator_decides(sub_order, to):
+            if to == Status.CANCELLED:
+                movers &= {Party.OPERATOR}
+            if not sub_order.disputed_at:
+                movers -= {Party.OPERATOR}
         if not movers:
             continue
         if to == Status.DELIVERED and movers == {Party.BUYER}:
@@ -246,6 +255,19 @@ def next_actions(*, actor: Any, sub_order: SubOrder) -> list[Action]:
             continue
         actions.append(Action(to=to, label=_LABELS[to]))
     return actions
+
+
+def disputable(*, actor: Any, sub_order: SubOrder) -> bool:
+    """Whether the buyer may still say this parcel did not come: delivered by the seller,
+    within the days allowed, not said already (services.sub_order_dispute decides for good)."""
+    return bool(
+        getattr(actor, "pk", None) == sub_order.order.buyer_id
+        and sub_order.status == Status.DELIVERED
+        and seller_delivers(sub_order)
+        and sub_order.disputed_at is None
+        and sub_order.delivered_at is not None
+        and timezone.now() <= sub_order.delivered_at + dt.timedelta(days=DISPUTE_DAYS)
+    )
 
 
 NEXT_STEP_FOR_SELLER: dict[str, str] = {

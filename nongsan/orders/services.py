@@ -19,6 +19,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from nongsan.accounts import selectors as accounts_selectors
 from nongsan.accounts import services as accounts_services
 from nongsan.accounts.models import User
 from nongsan.catalog import selectors as catalog_selectors
@@ -47,9 +48,11 @@ from nongsan.orders.models import (
 from nongsan.orders.pipeline import (
     ALLOWED,
     BUYER_MAY_CANCEL,
+    DISPUTE_DAYS,
     MOVERS,
     TIMESTAMP,
     Party,
+    operator_decides,
     parties_of,
     seller_delivers,
 )
@@ -610,6 +613,11 @@ def sub_order_transition(
         # The carrier's tracking or the buyer's word, never the seller's alone: the seller's
         # balance is credited on what happened to the parcel.
         allowed_parties -= {Party.SELLER}
+    if operator_decides(sub, to):
+        if to == Status.CANCELLED:
+            allowed_parties &= {Party.OPERATOR}
+        if not sub.disputed_at:
+            allowed_parties -= {Party.OPERATOR}
     if not allowed_parties:
         raise ApplicationError("Bạn không thể chuyển đơn sang bước này.", code="forbidden")
     reason = " ".join(reason.split())[:300]
@@ -642,7 +650,8 @@ def sub_order_transition(
         sub_order=sub, from_status=before, to_status=to, actor=actor, note=reason, at=now
     )
     if to == Status.CANCELLED:
-        _release(sub)
+        if before != Status.DELIVERED:  # goods that reached the buyer's door are not back
+            _release(sub)
         _refund(sub, amount=sub.total - sub.refunded, key="cancel", reason=reason or "Hủy đơn")
     elif to == Status.DELIVERED:
         _record_sale(sub, now=now)
@@ -795,11 +804,71 @@ def claim_refund(*, sub_order: SubOrder, reference: str, amount: int, reason: st
     )
 
 
-def sub_orders_complete_due(*, days: int = 3, now: dt.datetime | None = None) -> int:
+@transaction.atomic
+def sub_order_dispute(
+    *, actor: User, sub_order: SubOrder, note: str, now: dt.datetime | None = None
+) -> SubOrder:
+    """The buyer says a parcel the seller delivered itself (or handed over at pickup) did not
+    come as agreed, before it completes on its own: it no longer completes by itself, the
+    seller's balance is not credited, and the marketplace's operator decides (completes it, or
+    cancels it and the buyer is refunded). A carrier's parcel is claimed against its shipment."""
+    now = now or timezone.now()
+    sub = (
+        SubOrder.objects.select_for_update(of=("self",))
+        .select_related("order__buyer", "shop__household__user", "shop__cooperative__manager")
+        .get(pk=sub_order.pk)
+    )
+    if sub.order.buyer_id != actor.pk:
+        raise ApplicationError("Chỉ người mua báo được đơn chưa nhận.", code="forbidden")
+    if sub.disputed_at is not None:
+        return sub
+    if sub.status != Status.DELIVERED:
+        raise ApplicationError("Chỉ báo được khi đơn đang ở bước “đã giao”.", field="note")
+    if not seller_delivers(sub):
+        raise ApplicationError(
+            "Đơn do đơn vị vận chuyển giao: hãy khiếu nại trên trang theo dõi vận đơn.",
+            field="note",
+        )
+    if sub.delivered_at and now > sub.delivered_at + dt.timedelta(days=DISPUTE_DAYS):
+        raise ApplicationError(
+            f"Đã quá {DISPUTE_DAYS} ngày kể từ khi giao; hãy liên hệ sàn.", field="note"
+        )
+    note = " ".join(note.split())[:300]
+    if len(note) < 5:
+        raise ApplicationError("Hãy cho biết bạn chưa nhận được gì.", field="note")
+    sub.disputed_at, sub.dispute_note = now, note
+    sub.save(update_fields=["disputed_at", "dispute_note"])
+    SubOrderEvent.objects.create(
+        sub_order=sub,
+        from_status=sub.status,
+        to_status=sub.status,
+        actor=actor,
+        note=f"Người mua báo chưa nhận đúng hàng: {note}",
+        at=now,
+    )
+    text = f"Người mua đơn {sub.number} báo chưa nhận đúng hàng: {note}"
+    url = reverse("orders:seller_detail", args=[sub.number])
+    recipients = [
+        seller_user(sub.shop),
+        *accounts_selectors.marketplace_operators(marketplace_id=sub.marketplace_id),
+    ]
+    accounts_services.notify(
+        notices=[
+            accounts_services.Notice(user=user, message=text, url=url, sms=True)
+            for user in recipients
+            if user is not None
+        ]
+    )
+    return sub
+
+
+def sub_orders_complete_due(*, days: int = DISPUTE_DAYS, now: dt.datetime | None = None) -> int:
     """Complete sub-orders delivered `days` ago that the buyer has not completed or disputed."""
     now = now or timezone.now()
     due = SubOrder.objects.filter(
-        status=Status.DELIVERED, delivered_at__lte=now - dt.timedelta(days=days)
+        status=Status.DELIVERED,
+        delivered_at__lte=now - dt.timedelta(days=days),
+        disputed_at__isnull=True,
     ).order_by("pk")
     done = 0
     for sub in due:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("don-hang/<str:number>/vi/", views.ewallet_go_view, name="ewallet_go"),
     path("don/<str:number>/chuyen-buoc/", views.transition_view, name="transition"),
     path("don/<str:number>/danh-gia/<int:product_id>/", views.review_view, name="review"),
+    path("don/<str:number>/chua-nhan/", views.dispute_view, name="dispute"),
     path("thanh-toan/vi/tro-ve/", views.ewallet_return_view, name="ewallet_return"),
     path(
         "thanh-toan/vi-sandbox/<str:provider_ref>/",

@@ -23,6 +23,7 @@ from nongsan.orders.forms import (
     CartAddForm,
     CartLineForm,
     CheckoutForm,
+    DisputeForm,
     HarvestForm,
     PaymentRetryForm,
     ReviewForm,
@@ -233,6 +234,7 @@ def buyer_detail_view(request: HttpRequest, number: str) -> HttpResponse:
             "next_step": selectors.NEXT_STEP_FOR_BUYER[sub.status],
             "history": selectors.history(sub_order=sub),
             "reviewable": selectors.reviewable_lines(actor=request.user, sub_order=sub),
+            "disputable": selectors.disputable(actor=request.user, sub_order=sub),
         }
         for sub in order.sub_orders.all()
     ]
@@ -244,6 +246,7 @@ def buyer_detail_view(request: HttpRequest, number: str) -> HttpResponse:
             "subs": subs,
             "review_form": ReviewForm(),
             "retry_form": PaymentRetryForm(),
+            "dispute_form": DisputeForm(),
             **_payment_panel(order),
         },
     )
@@ -275,6 +278,30 @@ def transition_view(request: HttpRequest, number: str) -> HttpResponse:
     if sub.order.buyer_id == request.user.pk:
         return redirect("orders:buyer_detail", number=sub.order.number)
     return redirect("orders:seller_detail", number=sub.number)
+
+
+@login_required
+@require_POST
+def dispute_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The buyer says a parcel the seller delivered did not come as agreed."""
+    sub = selectors.sub_order_get_for(actor=request.user, number=number)
+    form = DisputeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sub_order_dispute(
+                actor=request.user,  # type: ignore[arg-type]
+                sub_order=sub,
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as error:
+            if error.code == "forbidden":
+                raise PermissionDenied(error.message) from error
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Đã báo sàn và người bán. Tiền hàng chờ sàn xem xét."))
+    else:
+        messages.error(request, _("Hãy cho biết bạn chưa nhận được gì."))
+    return redirect("orders:buyer_detail", number=sub.order.number)
 
 
 @login_required

@@ -199,7 +199,9 @@ class TestPipeline:
     @pytest.mark.parametrize("start", [s for s in Status.values])
     @pytest.mark.parametrize("target", [s for s in Status.values if s != Status.PLACED])
     def test_every_transition_allowed_or_refused(self, placed, start, target):
-        SubOrder.objects.filter(pk=placed.pk).update(status=start)
+        # A delivered sub-order is cancelled only on the buyer's dispute (tested below).
+        disputed = timezone.now() if start == Status.DELIVERED else None
+        SubOrder.objects.filter(pk=placed.pk).update(status=start, disputed_at=disputed)
         placed.refresh_from_db()
         staff = account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=placed.marketplace)
         allowed = target in services.ALLOWED[start]
@@ -294,6 +296,55 @@ class TestPipeline:
         sub = self._to(sub, Status.DELIVERED, actor=sub.order.buyer)
         assert sub.status == Status.DELIVERED
         assert not LedgerEntry.objects.exists()  # credited once completed, not before
+
+    def test_a_buyer_disputes_the_sellers_own_delivery_and_the_operator_decides(self, placed):
+        sub = self._walk(placed, Status.DELIVERED)
+        buyer = sub.order.buyer
+        operator = account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=sub.marketplace)
+        other = account_factories.user(
+            Role.MARKETPLACE_OPERATOR, marketplace=account_factories.marketplace("voso", "Vỏ Sò")
+        )
+        with pytest.raises(ApplicationError) as unexplained:
+            services.sub_order_dispute(actor=buyer, sub_order=sub, note="")
+        assert unexplained.value.field == "note"
+        with pytest.raises(ApplicationError) as not_buyer:
+            services.sub_order_dispute(actor=sub.shop.household.user, sub_order=sub, note="x" * 9)
+        assert not_buyer.value.code == "forbidden"
+        # Before the dispute, the operator neither completes nor cancels a delivered parcel.
+        with pytest.raises(ApplicationError):
+            self._to(sub, Status.COMPLETED, actor=operator)
+        sub = services.sub_order_dispute(actor=buyer, sub_order=sub, note="Chưa nhận được hàng")
+        assert sub.disputed_at is not None
+        assert operator.notifications.filter(message__contains="chưa nhận").exists()
+        # It no longer completes on its own, and the household is not credited.
+        later = sub.delivered_at + dt.timedelta(days=5)
+        assert services.sub_orders_complete_due(now=later) == 0
+        assert not LedgerEntry.objects.exists()
+        with pytest.raises(ApplicationError):
+            self._to(sub, Status.CANCELLED, actor=other, reason="Không giao")
+        with pytest.raises(ApplicationError):
+            self._to(sub, Status.CANCELLED, reason="Người bán tự hủy")  # not the seller's call
+        actions = [a.to for a in selectors.next_actions(actor=operator, sub_order=sub)]
+        assert actions == [Status.COMPLETED, Status.CANCELLED]
+        sub = self._to(sub, Status.CANCELLED, actor=operator, reason="Bưu tá xác nhận chưa giao")
+        assert sub.status == Status.CANCELLED and not LedgerEntry.objects.exists()
+
+    def test_a_carriers_parcel_or_a_late_word_is_not_disputed_here(self, placed):
+        sub = self._walk(placed, Status.DELIVERED)
+        with pytest.raises(ApplicationError) as late:
+            services.sub_order_dispute(
+                actor=sub.order.buyer,
+                sub_order=sub,
+                note="Chưa nhận được hàng",
+                now=sub.delivered_at + dt.timedelta(days=4),
+            )
+        assert "3 ngày" in late.value.message
+        services.sub_order_carrier_set(sub_order=sub, carrier=account_factories.carrier())
+        with pytest.raises(ApplicationError) as carried:
+            services.sub_order_dispute(
+                actor=sub.order.buyer, sub_order=sub, note="Chưa nhận được hàng"
+            )
+        assert "khiếu nại" in carried.value.message
 
     def test_delivered_orders_complete_themselves_after_three_days(self, placed):
         sub = self._walk(placed, Status.DELIVERED)

@@ -227,3 +227,22 @@ def test_the_product_page_offers_to_buy_listed_products_only(client, na, shop):
     client.force_login(shop.household.user)
     page = client.get(reverse("catalog:product", args=[draft.pk])).content.decode()
     assert reverse("orders:cart_add", args=[draft.pk]) not in page
+
+
+def test_buyer_says_the_sellers_own_delivery_did_not_come(client, na, shop):
+    buyer = factories.buyer()
+    sub = factories.place(buyer_user=buyer, items=[(na, 1)]).sub_orders.get()
+    for status in (Status.CONFIRMED, Status.PACKED, Status.HANDED_TO_CARRIER, Status.DELIVERED):
+        services.sub_order_transition(actor=shop.household.user, sub_order=sub, to=status)
+    client.force_login(buyer)
+    page = reverse("orders:buyer_detail", args=[sub.order.number])
+    assert "Chưa nhận được hàng hoặc hàng không đúng?" in client.get(page).content.decode()
+    client.post(reverse("orders:dispute", args=[sub.number]), {"note": "Chưa thấy ai giao"})
+    shown = client.get(page).content.decode()
+    assert "Chưa thấy ai giao" in shown and "Sàn đang xem xét" in shown
+    client.force_login(shop.household.user)
+    seller_page = client.get(reverse("orders:seller_detail", args=[sub.number])).content.decode()
+    assert "Chưa thấy ai giao" in seller_page
+    client.post(reverse("orders:dispute", args=[sub.number]), {"note": "Người bán thử báo"})
+    sub.refresh_from_db()
+    assert sub.dispute_note == "Chưa thấy ai giao"
