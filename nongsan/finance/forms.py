@@ -54,8 +54,12 @@ class ResolveForm(forms.Form):
                 and (value != "accept" or (cod and credit.payment_id))
                 and (value != "refund" or credit.open_amount > 0)
             ]
-            if credit.order_reference and not cod:
+            if cod:
+                del self.fields["order_reference"]
+            elif credit.order_reference:
                 self.fields["order_reference"].initial = credit.order_reference
+            if len(self.fields["action"].choices) == 1:
+                self.fields["action"].initial = self.fields["action"].choices[0][0]
 
 
 class CombineForm(forms.Form):

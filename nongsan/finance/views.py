@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nongsan.core import exports
@@ -84,7 +85,7 @@ def credit_view(request: HttpRequest, credit_id: int) -> HttpResponse:
                     credit=credit,
                     action=form.cleaned_data["action"],
                     note=form.cleaned_data["note"],
-                    order_reference=form.cleaned_data["order_reference"],
+                    order_reference=form.cleaned_data.get("order_reference", ""),
                 )
             except ApplicationError as error:
                 form_error(form, error)
@@ -147,15 +148,15 @@ def combine_view(request: HttpRequest) -> HttpResponse:
 
 
 HEADER = [
-    "Ngày",
-    "Sàn",
-    "Tiền về",
-    "Ghi vào thanh toán",
-    "Hoàn cho người chuyển",
-    "Xử lý khác",
-    "Chờ xử lý",
-    "Khớp",
-    "Hoàn cho người mua (từ tiền đã nhận)",
+    _l("Ngày"),
+    _l("Sàn"),
+    _l("Tiền về"),
+    _l("Ghi vào thanh toán"),
+    _l("Hoàn cho người chuyển"),
+    _l("Xử lý khác"),
+    _l("Chờ xử lý"),
+    _l("Khớp"),
+    _l("Hoàn cho người mua (từ tiền đã nhận)"),
 ]
 
 
@@ -175,13 +176,13 @@ def books_view(request: HttpRequest) -> HttpResponse:
         rows = [
             [
                 row.day.isoformat(),
-                row.marketplace,
+                row.marketplace or _("Nhiều sàn hoặc chưa rõ đơn"),
                 row.received,
                 row.applied,
                 row.refunded,
                 row.written_off,
                 row.open,
-                "có" if row.balanced else "KHÔNG",
+                _("có") if row.balanced else _("KHÔNG"),
                 row.order_refunds,
             ]
             for row in books.rows

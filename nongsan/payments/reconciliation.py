@@ -168,7 +168,7 @@ def credit_match(*, credit: Credit, attempt: Payment | None, now: dt.datetime) -
         None,
     )
     if paid_by is not None and paid_by.pk == attempt.pk:
-        credit.expected = 0
+        credit.expected = None  # the order owes nothing more
         return _open(credit, Problem.DUPLICATE)
     if paid_by is not None:
         credit.problem = Problem.LATE_SUCCESS

@@ -389,7 +389,7 @@ class BooksRow:
 
     day: dt.date
     marketplace_id: int | None
-    marketplace: str
+    marketplace: str  # "" when the order spans several marketplaces or is not known
     received: int
     applied: int
     refunded: int
@@ -425,9 +425,6 @@ class Books:
                 and self.paid_out == self.earned_paid
             )
         )
-
-
-SEVERAL = "Nhiều sàn hoặc chưa rõ đơn"
 
 
 def books(*, actor: Any, start: dt.date, end: dt.date) -> Books:
@@ -478,7 +475,7 @@ def books(*, actor: Any, start: dt.date, end: dt.date) -> Books:
         BooksRow(
             day=day,
             marketplace_id=marketplace_id,
-            marketplace=names.get(marketplace_id, SEVERAL) if marketplace_id else SEVERAL,
+            marketplace=names.get(marketplace_id, "") if marketplace_id else "",
             received=sums["received"],
             applied=sums["applied"],
             refunded=sums["refunded"],
