@@ -9,6 +9,7 @@ from nongsan.accounts.api import router as accounts_router
 from nongsan.catalog.api import router as catalog_router
 from nongsan.catalog.api_marks import router as brand_marks_router
 from nongsan.core.errors import ApplicationError
+from nongsan.finance.api import router as finance_router
 from nongsan.geo.api import router as geo_router
 from nongsan.households.api import router as households_router
 from nongsan.info.api import router as info_router
@@ -95,6 +96,7 @@ api.add_router("/traceability", traceability_router)
 api.add_router("/places", places_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/partners", partners_router)
+api.add_router("/finance", finance_router)
 
 
 @api.exception_handler(OverflowError)

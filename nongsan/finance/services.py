@@ -3,9 +3,13 @@ incoming money (an allocation can pay an order), and carriers' COD remittances (
 are shipping's, their cash is payments'). Each app's tables are written by its own services."""
 
 import datetime as dt
+import hmac
+import json
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from nongsan.accounts.models import User
 from nongsan.core.errors import ApplicationError
@@ -15,7 +19,10 @@ from nongsan.payments import reconciliation
 from nongsan.payments import selectors as payments_selectors
 from nongsan.payments.models import CodRemittance, Credit
 from nongsan.shipping import selectors as shipping_selectors
+from nongsan.shipping import services as shipping_services
 from nongsan.shipping.models import Shipment
+
+MAX_REMITTANCE_LINES = 5000
 
 
 @transaction.atomic
@@ -75,7 +82,7 @@ def _line(shipment: Shipment | None, *, parcel: str, amount: int) -> reconciliat
 
 def cod_remittance_record(
     *,
-    actor: User,
+    actor: User | None,
     carrier: Carrier,
     reference: str,
     collected_until: dt.datetime,
@@ -85,7 +92,8 @@ def cod_remittance_record(
     """A carrier's remittance of the cash it collected: (tracking number, amount) lines. Each
     parcel's cash settles its sale (which may then be paid out); a difference is an exception:
     short, extra (not a parcel of ours with cash, or not delivered), paid twice, or a parcel
-    delivered by `collected_until` that no remittance lists."""
+    delivered by `collected_until` that no remittance lists. `actor`: the finance staff who
+    typed it, or None for the carrier's own signed statement (cod_remittance_receive)."""
     parcels = [parcel.strip().upper() for parcel, _amount in lines]
     known = shipping_selectors.cod_parcels(carrier=carrier, tracking_numbers=parcels)
     cod_lines = [
@@ -109,5 +117,51 @@ def cod_remittance_record(
         collected_until=collected_until,
         lines=cod_lines,
         missing=missing,
+        now=now,
+    )
+
+
+def cod_remittance_receive(
+    *, carrier: Carrier, body: bytes, signature: str, now: dt.datetime | None = None
+) -> tuple[CodRemittance, bool]:
+    """A remittance sent by the carrier's own system, signed with its key (JSON: {"reference",
+    "collected_until" (ISO 8601 with its zone), "lines": [{"tracking_number", "amount"}]}).
+    Recorded as finance records a typed one; the same reference again changes nothing."""
+    if not signature or not hmac.compare_digest(
+        shipping_services.carrier_signature(carrier, body), signature
+    ):
+        raise ApplicationError("Chữ ký không hợp lệ.", code="bad_signature")
+    try:
+        data = json.loads(body)
+        reference = str(data["reference"])
+        until = parse_datetime(str(data["collected_until"]))
+        items = data["lines"]
+        assert isinstance(items, list)
+    except (ValueError, KeyError, TypeError, AssertionError) as error:
+        raise ApplicationError(
+            'Bảng kê phải là {"reference", "collected_until", "lines": [...]}.'
+        ) from error
+    if until is None or timezone.is_naive(until):
+        raise ApplicationError(
+            "collected_until phải là thời điểm có múi giờ (ISO 8601).", field="collected_until"
+        )
+    if len(items) > MAX_REMITTANCE_LINES:
+        raise ApplicationError(f"Mỗi bảng kê tối đa {MAX_REMITTANCE_LINES} vận đơn.", field="lines")
+    lines = []
+    for index, item in enumerate(items, start=1):
+        try:
+            parcel = str(item["tracking_number"]).strip().upper()
+            amount = item["amount"]
+        except (KeyError, TypeError) as error:
+            raise ApplicationError(f"Dòng {index} thiếu trường {error}.", field="lines") from error
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount <= 10**10:
+            raise ApplicationError(f"Dòng {index}: số tiền không hợp lệ.", field="lines")
+        lines.append((parcel[:13], amount))
+    return cod_remittance_record(
+        actor=None,
+        carrier=carrier,
+        reference=reference,
+        collected_until=until,
+        lines=lines,
         now=now,
     )

@@ -445,8 +445,9 @@ class CodRemittance(models.Model):
     # earlier one: those that are not become "collected but not remitted" exceptions.
     collected_until = models.DateTimeField(_("thu đến hết lúc"))
     total = models.PositiveBigIntegerField(_("tổng tiền nộp (đồng)"))
+    # Finance staff who typed it; None: the carrier's system sent it, signed with its key.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 

@@ -473,7 +473,7 @@ def cod_release(*, sub_order_reference: str) -> int:
 @transaction.atomic
 def cod_remittance_record(
     *,
-    actor: User,
+    actor: User | None,
     carrier_id: int,
     carrier_code: str,
     reference: str,
@@ -485,8 +485,11 @@ def cod_remittance_record(
     """Record a carrier's COD remittance once (carrier, reference): each line settles its
     parcel's cash or becomes an exception (short, extra, paid twice), and each parcel collected
     by `collected_until` that no remittance lists becomes a "collected, not remitted" exception.
-    (remittance, False) when this remittance was recorded before: nothing changes."""
-    _require_finance(actor)
+    (remittance, False) when this remittance was recorded before: nothing changes.
+    `actor`: finance staff typing the carrier's statement, or None when the carrier's system
+    sent it signed with its key (checked by the caller)."""
+    if actor is not None:
+        _require_finance(actor)
     now = now or timezone.now()
     reference = " ".join(reference.split())[:60]
     if not reference:

@@ -326,6 +326,7 @@ def _money_world(*, sub, shop):
         "handover": handover,
         "refund": Refund.objects.get(reference=f"{cancelled.number}-cancel"),
         "credit": Credit.objects.get(reference="matrix-over"),
+        "order": sub.order.number,
     }
 
 
@@ -389,12 +390,21 @@ def test_only_finance_resolves_an_exception_and_records_a_remittance(client, wor
 API = {
     "api_waiting": ("get", "/api/post-office/payouts"),
     "api_receipt": ("get", "/api/post-office/receipts/{handover}"),
+    "api_order_payments": ("get", "/api/orders/{order}/payments"),
+    "api_credits": ("get", "/api/finance/credits"),
 }
 API_ALLOWED = {
     "api_waiting": {"clerk"},
     "api_receipt": {"clerk", "household", "operator", "finance"},
+    "api_order_payments": {"buyer"},
+    "api_credits": {"finance", "operator", "other_operator"},
 }
-API_REFUSED = {"api_waiting": FORBIDDEN, "api_receipt": HIDDEN}
+API_REFUSED = {
+    "api_waiting": FORBIDDEN,
+    "api_receipt": HIDDEN,
+    "api_order_payments": HIDDEN,
+    "api_credits": FORBIDDEN,
+}
 
 
 def test_the_money_api_routes_answer_each_role_by_its_scope(client, world):
@@ -405,7 +415,7 @@ def test_the_money_api_routes_answer_each_role_by_its_scope(client, world):
         if users[role] is not None:
             client.force_login(users[role])
         for name, (method, path) in API.items():
-            url = path.format(handover=money["handover"].pk)
+            url = path.format(handover=money["handover"].pk, order=money["order"])
             answers[(role, name)] = getattr(client, method)(url).status_code
             expected[(role, name)] = (
                 401 if role == "visitor" else OK if role in API_ALLOWED[name] else API_REFUSED[name]
