@@ -99,9 +99,13 @@ def scope_filter(
 
 
 def scoped_get(queryset: QuerySet[M], *, actor: Any, paths: dict[str, str], **lookup: Any) -> M:
-    """Fetch one row within the actor's scope; out of scope is a 404, never a hint it exists."""
+    """Fetch one row within the actor's scope; out of scope is a 404, never a hint it exists.
+
+    The scope is applied as a subquery of keys: a path through a to-many relation (a
+    household's milestones on a marketplace) would otherwise give the row once per match."""
+    visible = scope_filter(queryset.model._default_manager.all(), actor=actor, **paths)
     try:
-        return scope_filter(queryset, actor=actor, **paths).get(**lookup)
+        return queryset.filter(pk__in=visible.values("pk")).get(**lookup)
     except ObjectDoesNotExist as exc:
         raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem.")) from exc
 

@@ -90,3 +90,20 @@ def test_province_official_sees_masked_identity(client, commune):
 
 def test_anonymous_is_401(client):
     assert client.get("/api/households/").status_code == 401
+
+
+def test_an_operator_opens_a_household_with_several_milestones_on_its_marketplace(client, commune):
+    from django.urls import reverse
+
+    from nongsan.households import services
+    from nongsan.households.models import Milestone
+
+    postmart = account_factories.marketplace()
+    household = factories.household(commune=commune)
+    for kind in (Milestone.Kind.SHOP_OPENED, Milestone.Kind.FIRST_PRODUCT):
+        services.milestone_record(household=household, kind=kind, marketplace=postmart)
+    operator = account_factories.user(Role.MARKETPLACE_OPERATOR, marketplace=postmart)
+    answer = client.get(f"/api/households/{household.pk}", headers=key_for(operator))
+    assert answer.status_code == 200 and answer.json()["id"] == household.pk
+    client.force_login(operator)
+    assert client.get(reverse("households:detail", args=[household.pk])).status_code == 200

@@ -83,6 +83,8 @@ class TestScope:
         for kind in (Milestone.Kind.SHOP_OPENED, Milestone.Kind.FIRST_PRODUCT):
             services.milestone_record(household=seller, kind=kind, marketplace=postmart)
         assert list(selectors.household_list(actor=operator)) == [seller]
+        # One household with several milestones there is still one household (not a 500).
+        assert selectors.household_get_for(actor=operator, household_id=seller.pk) == seller
 
     def test_identity_is_shown_only_to_who_needs_it(self, area):
         household = factories.household(commune=area["a"], head_phone="0912345678")
