@@ -11,6 +11,9 @@ from collections.abc import Sequence
 import xlsxwriter
 
 Cell = str | int | float | None
+# Every workbook the platform writes: a text someone typed is never turned into a formula or a
+# link by the writer (xlsxwriter does both by default).
+XLSX_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 _NUMBER = re.compile(r"[+\-][\d\s.,]+")
 
 
@@ -28,9 +31,13 @@ def _cell(value: Cell) -> Cell:
     return safe_text(value) if isinstance(value, str) else value
 
 
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
+def csv_bytes(
+    header: Sequence[str], rows: Sequence[Sequence[Cell]], *, delimiter: str = ";"
+) -> bytes:
+    """`delimiter`: ";" for files people open in Excel with Vietnamese settings; "," for files
+    that are read back by an import (its error file, its report)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([safe_text(str(h)) for h in header])
     for row in rows:
         writer.writerow(["" if value is None else _cell(value) for value in row])
@@ -43,9 +50,7 @@ def xlsx_bytes(
     """One sheet: a title line, the header (frozen and repeated on each printed page), rows;
     whole numbers shown with thousands separators."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    workbook = xlsxwriter.Workbook(buffer, XLSX_OPTIONS)
     worksheet = workbook.add_worksheet(sheet[:31])
     bold = workbook.add_format(
         {"bold": True, "text_wrap": True, "border": 1, "bg_color": "#E8F0E8"}

@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy
 
 from nongsan.accounts.models import Role, User
 from nongsan.accounts.scope import scope_filter
+from nongsan.core import exports
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold, fold_key, normalize
 from nongsan.core.validators import parse_cccd, parse_mobile
@@ -1403,15 +1404,6 @@ class Importer:
         ]
 
 
-def _csv_safe(text: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula when it opens the CSV."""
-    if text[:1] in ("=", "@") or (
-        text[:1] in ("+", "-") and not re.fullmatch(r"[+\-][\d\s.]+", text)
-    ):
-        return "'" + text
-    return text
-
-
 def error_csv(labels: Sequence[str], problems: Sequence[Problem]) -> bytes:
     """The rows not imported, cells as text, plus their row number and the reason (UTF-8 BOM)."""
     buffer = io.StringIO()
@@ -1419,7 +1411,7 @@ def error_csv(labels: Sequence[str], problems: Sequence[Problem]) -> bytes:
     writer.writerow([*labels, _("Dòng trong tệp gốc"), _("Lỗi")])
     width = len(labels)
     for problem in problems:
-        cells = [_csv_safe(cell_text(cell)) for cell in problem.cells[:width]]
+        cells = [exports.safe_text(cell_text(cell)) for cell in problem.cells[:width]]
         cells += [""] * (width - len(cells))
         writer.writerow([*cells, problem.number, problem.reason])
     return buffer.getvalue().encode("utf-8-sig")
@@ -1597,7 +1589,7 @@ TEMPLATE_COLUMNS: tuple[tuple[str, str, int, str | Promise, str], ...] = (
 def template_workbook() -> bytes:
     """The blank list to fill in, with an instructions sheet and the lists of names to use."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, exports.XLSX_OPTIONS)
     head = workbook.add_format(
         {"bold": True, "bg_color": "#1F6F43", "font_color": "#FFFFFF", "text_wrap": True}
     )

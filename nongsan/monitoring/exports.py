@@ -16,6 +16,7 @@ import xlsxwriter
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from nongsan.core import exports
 from nongsan.monitoring.indicators import GROUP_I, GROUP_II, GROUP_III, Group
 from nongsan.monitoring.periods import PeriodKind
 from nongsan.monitoring.selectors import Report, ReportRow
@@ -160,7 +161,7 @@ def workbook_xlsx(sheets: Sequence[tuple[str, Report, str]]) -> bytes:
     """A workbook with one template sheet per (sheet name, report, remark under the title):
     the national workbook has one per province."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, exports.XLSX_OPTIONS)
     styles = _styles(workbook)
     for name, report, remark in sheets:
         _write_sheet(workbook.add_worksheet(name[:31]), report, styles, remark)
@@ -284,8 +285,8 @@ def report_csv(report: Report) -> bytes:
     numbers use a decimal comma as Vietnamese Excel expects, the separator is ";"."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_unit_name(report), report.period.label])
-    writer.writerows(table_rows(report))
+    writer.writerow([exports.safe_text(_unit_name(report)), report.period.label])
+    writer.writerows([[exports.safe_text(cell) for cell in row] for row in table_rows(report)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

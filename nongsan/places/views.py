@@ -1,7 +1,6 @@
 """Places pages: the sales-point map (a list without JavaScript, a Leaflet map with it), a
 point's shareable page, digital address lookup, and the Ministry's handover record."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from nongsan.catalog import selectors as catalog_selectors
+from nongsan.core import exports
 from nongsan.core.errors import ApplicationError
 from nongsan.core.forms import form_error
 from nongsan.core.timeutils import format_local
@@ -125,7 +125,7 @@ def _handover_export(kind: str) -> HttpResponse:
         import xlsxwriter
 
         buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        book = xlsxwriter.Workbook(buffer, exports.XLSX_OPTIONS)
         sheet = book.add_worksheet("Bàn giao địa chỉ số")
         bold = book.add_format({"bold": True})
         sheet.write_row(0, 0, HEADERS, bold)
@@ -146,11 +146,9 @@ def _handover_export(kind: str) -> HttpResponse:
         )
         response["Content-Disposition"] = 'attachment; filename="ban-giao-dia-chi-so.xlsx"'
         return response
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(HEADERS)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        exports.csv_bytes(HEADERS, rows, delimiter=","), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="ban-giao-dia-chi-so.csv"'
     return response
 

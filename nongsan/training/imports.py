@@ -10,6 +10,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from nongsan.core import exports
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold
 
@@ -173,7 +174,7 @@ class ImportReport:
 def template_xlsx() -> bytes:
     """A blank attendance list with the recognised headers, ID columns formatted as text."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, exports.XLSX_OPTIONS)
     bold = workbook.add_format({"bold": True, "bg_color": "#E7F3EC", "border": 1})
     text = workbook.add_format({"num_format": "@"})
     sheet = workbook.add_worksheet(_("Danh sách"))

@@ -1,6 +1,5 @@
 """Training pages: sessions, marking attendance on a phone, list imports, certificates."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nongsan.accounts.models import Role
+from nongsan.core import exports
 from nongsan.core.errors import ApplicationError
 from nongsan.core.forms import add_application_error
 from nongsan.households import selectors as households_selectors
@@ -250,26 +250,20 @@ def attendance_import_report_csv_view(request: HttpRequest, session_id: int) -> 
         messages.info(request, _("Chưa có lần nhập danh sách nào để tải báo cáo."))
         return redirect("training:attendance_import", session_id=session.pk)
     report = ImportReport.from_dict(stored)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-nhap-{session.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
     labels = {
         ImportReport.ACCEPTED: _("Nhận"),
         ImportReport.REJECTED: _("Không nhận"),
         ImportReport.BLANK: _("Dòng trống"),
     }
-    writer.writerow([_("Dòng"), _("Kết quả"), _("Hộ"), _("Số giấy chứng nhận"), _("Ghi chú")])
-    for row in report.rows:
-        writer.writerow(
-            [
-                row.row,
-                labels[row.status],
-                row.household_name,
-                row.certificate_number,
-                row.message,
-            ]
-        )
+    header = [_("Dòng"), _("Kết quả"), _("Hộ"), _("Số giấy chứng nhận"), _("Ghi chú")]
+    rows = [
+        [row.row, labels[row.status], row.household_name, row.certificate_number, row.message]
+        for row in report.rows
+    ]
+    response = HttpResponse(
+        exports.csv_bytes(header, rows, delimiter=","), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-nhap-{session.pk}.csv"'
     return response
 
 
