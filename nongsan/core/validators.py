@@ -60,7 +60,19 @@ def clean_digits(value: object) -> str:
     return _SEPARATORS.sub("", text)
 
 
-def parse_cccd(value: object, *, today: dt.date | None = None, field: str = "cccd") -> CitizenId:
+def parse_cccd(
+    value: object,
+    *,
+    today: dt.date | None = None,
+    field: str = "cccd",
+    from_spreadsheet: bool = False,
+) -> CitizenId:
+    """A 12-digit citizen ID, checked against its province code, century/gender and birth year.
+
+    `from_spreadsheet`: the value is a cell of an imported list, where a spreadsheet that took
+    the column for numbers dropped the leading zeros of the province code (10 or 11 digits are
+    padded back). A number a person typed is never padded: 11 digits there is a typo, and
+    padding it would make another valid-looking citizen's ID."""
     text = clean_digits(value)
     if not text:
         raise ApplicationError("Số CCCD đang để trống.", field=field, code="required")
@@ -72,11 +84,14 @@ def parse_cccd(value: object, *, today: dt.date | None = None, field: str = "ccc
         )
     if not text.isdigit():
         raise ApplicationError(f"Số CCCD “{value}” chỉ được gồm chữ số.", field=field)
-    if len(text) in (10, 11):  # a spreadsheet dropped the leading zeros of the province code
+    if from_spreadsheet and len(text) in (10, 11):  # the sheet dropped the leading zeros
         text = text.zfill(12)
     if len(text) != 12:
         raise ApplicationError(
-            f"Số CCCD phải có đúng 12 chữ số (nhận được {len(text)} chữ số).", field=field
+            f"Số CCCD phải có đúng 12 chữ số (nhận được {len(text)} chữ số"
+            + ("; kiểm tra các chữ số 0 ở đầu" if len(text) in (10, 11) else "")
+            + ").",
+            field=field,
         )
     code = text[:3]
     if code not in CCCD_PROVINCE_CODES and code not in abroad_codes():

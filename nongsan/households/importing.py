@@ -1030,7 +1030,12 @@ class Importer:
                 return default
 
         citizen = attempt(
-            lambda: parse_cccd(self._cell(cells, "head_cccd"), today=self.today, field="head_cccd"),
+            lambda: parse_cccd(
+                self._cell(cells, "head_cccd"),
+                today=self.today,
+                field="head_cccd",
+                from_spreadsheet=True,
+            ),
             None,
         )
         name = clean_name(text("head_name", ""))

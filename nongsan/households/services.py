@@ -42,10 +42,17 @@ def _check_may_register(*, actor: User, commune: Commune) -> None:
 
 
 def _clean_identity(
-    *, cccd: object, birth_date: dt.date | None, gender: str, phone: object
+    *,
+    cccd: object,
+    birth_date: dt.date | None,
+    gender: str,
+    phone: object,
+    from_list: bool = False,
 ) -> tuple[str, str]:
-    """The canonical CCCD and phone, after checking that the ID agrees with the person."""
-    citizen = parse_cccd(cccd, field="head_cccd")
+    """The canonical CCCD and phone, after checking that the ID agrees with the person.
+    `from_list`: a record of a list (which a spreadsheet may have stripped of leading zeros),
+    not a number a person typed (see core.validators.parse_cccd)."""
+    citizen = parse_cccd(cccd, field="head_cccd", from_spreadsheet=from_list)
     if birth_date is not None:
         if birth_date > timezone.localdate():
             raise ApplicationError("Ngày sinh nằm trong tương lai.", field="head_birth_date")
@@ -69,8 +76,12 @@ def identity_clean(
     *, cccd: object, birth_date: dt.date | None, gender: str, phone: object
 ) -> tuple[str, str]:
     """The registry's identity check for other apps' bulk paths (partner marketplaces' ingest):
-    the canonical CCCD and phone, or the ApplicationError a registration would raise."""
-    return _clean_identity(cccd=cccd, birth_date=birth_date, gender=gender, phone=phone)
+    the canonical CCCD and phone, or the ApplicationError a registration would raise. Their
+    records come from lists, often through a spreadsheet: a CCCD that lost its leading zeros
+    is padded back."""
+    return _clean_identity(
+        cccd=cccd, birth_date=birth_date, gender=gender, phone=phone, from_list=True
+    )
 
 
 def _household_account(*, phone: str, full_name: str) -> User | None:

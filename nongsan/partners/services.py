@@ -576,7 +576,9 @@ def milestones_ingest(
     cccd_of: dict[int, str] = {}
     for item in fresh:
         try:
-            cccd_of[item.index] = parse_cccd(item.reader.raw("cccd"), field="cccd").number
+            cccd_of[item.index] = parse_cccd(
+                item.reader.raw("cccd"), field="cccd", from_spreadsheet=True
+            ).number
         except ApplicationError as exc:
             result.rejected.append(Rejected(item.index, item.external_id, exc.message, "cccd"))
     households: dict[str, tuple[int, int]] = {}

@@ -277,7 +277,7 @@ def _match_household(
     households = households_selectors.household_list(actor=actor)
     tried = []
     if cccd is not None:
-        number = parse_cccd(cccd, field="cccd").number
+        number = parse_cccd(cccd, field="cccd", from_spreadsheet=True).number  # a list's cell
         found = households.filter(head_cccd=number).first()
         if found is not None:
             return found

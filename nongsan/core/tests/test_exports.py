@@ -23,7 +23,7 @@ def test_a_typed_text_never_runs_as_a_formula(typed, written):
 
 
 def test_csv_and_xlsx_keep_numbers_as_numbers_and_formulas_as_text():
-    rows = [["=1+1", 120_000], ["Na Chi Lăng", 5]]
+    rows: list[list[exports.Cell]] = [["=1+1", 120_000], ["Na Chi Lăng", 5]]
     text = exports.csv_bytes(["Tên", "Tiền"], rows).decode("utf-8-sig")
     assert text.splitlines() == ["Tên;Tiền", "'=1+1;120000", "Na Chi Lăng;5"]
     sheet = openpyxl.load_workbook(

@@ -36,8 +36,16 @@ class TestCccd:
         assert parse_cccd(raw, today=TODAY).number == "020185001234"
 
     @pytest.mark.parametrize("raw", [20185001234, "20185001234", 20185001234.0, "20185001234.0"])
-    def test_number_that_lost_its_leading_zero_is_padded(self, raw):
-        assert parse_cccd(raw, today=TODAY).number == "020185001234"
+    def test_a_spreadsheet_cell_that_lost_its_leading_zero_is_padded(self, raw):
+        assert parse_cccd(raw, today=TODAY, from_spreadsheet=True).number == "020185001234"
+
+    @pytest.mark.parametrize("raw", ["20185001234", "2018500123"])
+    def test_a_typed_number_is_never_padded_into_another_citizens_id(self, raw):
+        with pytest.raises(ApplicationError) as short:
+            parse_cccd(raw, today=TODAY)
+        assert "đúng 12 chữ số" in short.value.message and "chữ số 0 ở đầu" in short.value.message
+        with pytest.raises(ValidationError):
+            validate_cccd(raw)
 
     @pytest.mark.parametrize(
         ("raw", "reason"),

@@ -88,9 +88,15 @@ class TestRegister:
     def test_unique_by_cccd_whatever_its_spelling(self, agent, commune):
         register(agent, commune)
         with pytest.raises(ApplicationError) as exc:
-            register(agent, commune, head_cccd="20185001234", head_name="Người Khác")
+            register(agent, commune, head_cccd="0201 8500 1234", head_name="Người Khác")
         assert exc.value.code == "duplicate"
         assert "Nông Thị Mai" in exc.value.message
+
+    def test_a_typed_cccd_missing_a_digit_is_refused_not_padded(self, agent, commune):
+        with pytest.raises(ApplicationError) as exc:
+            register(agent, commune, head_cccd="20185001234")
+        assert exc.value.field == "head_cccd" and "12 chữ số" in exc.value.message
+        assert not Household.objects.exists()
 
     def test_agent_cannot_register_outside_their_communes(self, agent):
         elsewhere = account_factories.commune("Hà Nội", 0)
