@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from nongsan.accounts.api import router as accounts_router
 from nongsan.catalog.api import router as catalog_router
 from nongsan.catalog.api_marks import router as brand_marks_router
+from nongsan.core.api import TextCheckingParser, refuse_untyped_text
 from nongsan.core.errors import ApplicationError
 from nongsan.finance.api import router as finance_router
 from nongsan.geo.api import router as geo_router
@@ -34,7 +35,9 @@ api = NinjaAPI(
         "at /doi-tac/api/ and a Python client at /doi-tac/api/nongsan_partner_client.py."
     ),
     urls_namespace="api",
+    parser=TextCheckingParser(),
 )
+api.add_decorator(refuse_untyped_text)
 
 
 @api.exception_handler(ApplicationError)

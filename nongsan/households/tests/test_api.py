@@ -107,3 +107,49 @@ def test_an_operator_opens_a_household_with_several_milestones_on_its_marketplac
     assert answer.status_code == 200 and answer.json()["id"] == household.pk
     client.force_login(operator)
     assert client.get(reverse("households:detail", args=[household.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Vi Thị \\ud800Hoa", "nửa cặp UTF-16"),
+        ("Vi Thị \\u202eaoH", "đảo chiều"),
+        ("Vi Thị\\u200b Hoa", "ký tự ẩn"),
+        ("Vi Thị \\u0000Hoa", "điều khiển"),
+    ],
+)
+def test_text_that_is_not_typed_text_is_refused_naming_the_field(client, commune, name, reason):
+    agent = factories.agent_for(commune)
+    body = (
+        f'{{"head_name": "{name}", "head_cccd": "020190001111", "head_gender": "female", '
+        f'"commune_code": "{commune.code}", "consent": true}}'
+    ).encode()
+    response = client.post(
+        "/api/households/", data=body, content_type="application/json", headers=key_for(agent)
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "head_name" and reason in response.json()["message"]
+    from nongsan.households.models import Household
+
+    assert not Household.objects.exists()
+
+
+def test_typed_text_is_stored_in_its_composed_form(client, commune):
+    import unicodedata
+
+    agent = factories.agent_for(commune)
+    decomposed = unicodedata.normalize("NFD", "Vi Thị Hoa")
+    response = client.post(
+        "/api/households/",
+        {
+            "head_name": decomposed,
+            "head_cccd": "020190001111",
+            "head_gender": "female",
+            "commune_code": commune.code,
+            "consent": True,
+        },
+        content_type="application/json",
+        headers=key_for(agent),
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["head_name"] == "Vi Thị Hoa" != decomposed
