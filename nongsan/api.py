@@ -1,6 +1,6 @@
 """The JSON API under /api/: each app's router mounted here, errors always `{code, message}`."""
 
-from django.db import DataError
+from django.db import DataError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -114,3 +114,16 @@ def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
         },
         status=422,
     )
+
+
+@api.exception_handler(OperationalError)
+def database_busy(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database could not answer (a lock held too long, a connection lost): try again in a
+    few seconds, in JSON like every other answer, never a traceback."""
+    response = api.create_response(
+        request,
+        {"code": "unavailable", "message": "Hệ thống đang bận, hãy thử lại sau ít giây."},
+        status=503,
+    )
+    response["Retry-After"] = "5"
+    return response

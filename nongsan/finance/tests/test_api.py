@@ -107,3 +107,18 @@ def test_money_staff_list_credits_within_their_marketplace(client):
     assert client.get("/api/finance/credits").json()["items"] == []
     client.force_login(account_factories.user(Role.BUYER))
     assert client.get("/api/finance/credits").status_code == 403
+
+
+def test_a_busy_database_answers_503_in_json_with_when_to_try_again(client, monkeypatch):
+    from django.db import OperationalError
+
+    from nongsan.payments import selectors as payments_selectors
+
+    def locked(**_kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(payments_selectors, "credits_for", locked)
+    client.force_login(money.finance())
+    busy = client.get("/api/finance/credits")
+    assert busy.status_code == 503 and busy["Retry-After"] == "5"
+    assert busy.json()["code"] == "unavailable"
