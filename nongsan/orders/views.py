@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nongsan.catalog import selectors as catalog_selectors
 from nongsan.core.errors import ApplicationError
-from nongsan.core.forms import form_error
+from nongsan.core.forms import form_error, message_error
 from nongsan.core.validators import format_mobile
 from nongsan.orders import selectors, services
 from nongsan.orders.forms import (
@@ -266,9 +266,7 @@ def transition_view(request: HttpRequest, number: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ApplicationError as error:
-            if error.code == "forbidden":
-                raise PermissionDenied(error.message) from error
-            messages.error(request, error.message)
+            message_error(request, error)
         else:
             messages.success(
                 request,
@@ -294,9 +292,7 @@ def dispute_view(request: HttpRequest, number: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ApplicationError as error:
-            if error.code == "forbidden":
-                raise PermissionDenied(error.message) from error
-            messages.error(request, error.message)
+            message_error(request, error)
         else:
             messages.success(request, _("Đã báo sàn và người bán. Tiền hàng chờ sàn xem xét."))
     else:

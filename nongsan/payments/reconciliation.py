@@ -345,6 +345,30 @@ class CodLine:
     collected: bool = False  # delivered, the cash taken from the buyer
 
 
+def _cod_credit(
+    line: CodLine,
+    *,
+    reference: str,
+    amount: int,
+    description: str,
+    remittance_id: int,
+    now: dt.datetime,
+) -> tuple[Credit, bool]:
+    return credit_record(
+        source=Credit.Source.COD,
+        reference=reference,
+        amount=amount,
+        description=description,
+        order_reference=line.order_reference,
+        now=now,
+        parcel=line.parcel,
+        sub_order_reference=line.sub_order_reference,
+        marketplace_id=line.marketplace_id,
+        remittance_id=remittance_id,
+        expected=line.expected,
+    )
+
+
 def cod_line_record(
     *,
     remittance_id: int,
@@ -354,18 +378,13 @@ def cod_line_record(
     now: dt.datetime,
 ) -> Credit:
     """Record one line of a COD remittance and settle it against the order's COD payment."""
-    credit, new = credit_record(
-        source=Credit.Source.COD,
+    credit, new = _cod_credit(
+        line,
         reference=f"{carrier_code}:{remittance_reference}:{line.parcel}",
         amount=line.amount,
         description=f"Bảng kê {remittance_reference} · vận đơn {line.parcel}",
-        order_reference=line.order_reference,
-        now=now,
-        parcel=line.parcel,
-        sub_order_reference=line.sub_order_reference,
-        marketplace_id=line.marketplace_id,
         remittance_id=remittance_id,
-        expected=line.expected,
+        now=now,
     )
     if not new:
         return credit
@@ -398,18 +417,13 @@ def cod_missing_record(
 ) -> Credit:
     """A parcel whose cash was collected but that no remittance lists: an exception of 0 đồng
     received against what is expected, open until the cash comes or finance writes it off."""
-    credit, _new = credit_record(
-        source=Credit.Source.COD,
+    credit, _new = _cod_credit(
+        line,
         reference=f"{carrier_code}:missing:{line.parcel}",
         amount=0,
         description=f"Vận đơn {line.parcel} đã thu tiền nhưng chưa có trong bảng kê nào",
-        order_reference=line.order_reference,
-        now=now,
-        parcel=line.parcel,
-        sub_order_reference=line.sub_order_reference,
-        marketplace_id=line.marketplace_id,
         remittance_id=remittance_id,
-        expected=line.expected,
+        now=now,
     )
     if credit.problem != Problem.COD_MISSING and credit.status == Credit.Status.OPEN:
         _open(credit, Problem.COD_MISSING)
