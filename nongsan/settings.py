@@ -184,6 +184,11 @@ OTP_RESEND_SECONDS = 60
 
 # Outside services sit behind adapters; the sandbox providers keep everything on this machine.
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "nongsan.core.sms.SandboxSmsProvider")
+# Hosts the platform may call although they are not public addresses (core.http): a local
+# sandbox in development. Empty in production unless a provider lives on a private network.
+OUTGOING_ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("OUTGOING_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_SENDER = os.environ.get("SMS_SENDER", "NONGSAN")

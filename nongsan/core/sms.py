@@ -7,7 +7,6 @@ with a bearer token, read back `{"status": "success", "message_id": ...}`.
 import itertools
 import json
 import logging
-import urllib.request
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -15,6 +14,8 @@ from typing import Protocol
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from nongsan.core import http
 
 logger = logging.getLogger(__name__)
 
@@ -58,16 +59,19 @@ class HttpGatewaySmsProvider:
 
     def send(self, *, to: str, body: str) -> SmsMessage:
         payload = json.dumps({"to": [to], "content": body, "sender": self.sender}).encode()
-        request = urllib.request.Request(
-            self.url,
-            data=payload,
-            method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
-        )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                answer = json.loads(response.read() or b"{}")
-        except (OSError, ValueError) as exc:
+            reply = http.request(
+                "POST",
+                self.url,
+                body=payload,
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {self.token}",
+                },
+                timeout=self.timeout,
+            )
+            answer = json.loads(reply.body or b"{}")
+        except (http.OutgoingError, ValueError) as exc:
             raise SmsError(f"SMS gateway unreachable: {exc}") from exc
         if answer.get("status") != "success":
             raise SmsError(f"SMS gateway refused the message: {answer}")

@@ -9,13 +9,14 @@ read back a reference; GET the application's status by reference, answered as
 
 import json
 import logging
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from nongsan.core import http
 
 logger = logging.getLogger(__name__)
 
@@ -108,16 +109,21 @@ class HttpLender:
         self.timeout = timeout
 
     def _call(self, method: str, path: str, payload: Mapping[str, Any] | None = None) -> Any:
-        request = urllib.request.Request(
-            self.url + path,
-            data=json.dumps(payload).encode() if payload is not None else None,
-            method=method,
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
-        )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return json.loads(response.read() or b"{}")
-        except (OSError, ValueError) as exc:
+            answer = http.request(
+                method,
+                self.url + path,
+                body=json.dumps(payload).encode() if payload is not None else None,
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {self.token}",
+                },
+                timeout=self.timeout,
+            )
+            if not 200 <= answer.status < 300:
+                raise LenderError(f"Lender answered HTTP {answer.status}")
+            return json.loads(answer.body or b"{}")
+        except (http.OutgoingError, ValueError) as exc:
             raise LenderError(f"Lender unreachable: {exc}") from exc
 
     def submit(

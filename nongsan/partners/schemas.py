@@ -140,9 +140,18 @@ class DeliveryOut(Schema):
     status: str
     attempts: int
     last_status_code: int | None
-    last_error: str
+    last_error: str = Field(
+        description="'' once delivered; 'not_accepted' (your server answered last_status_code) "
+        "or 'unreachable' (it could not be called). Nothing of the platform's own network."
+    )
     created_at: dt.datetime
     delivered_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_last_error(obj: Any) -> str:
+        if not obj.last_error:
+            return ""
+        return "not_accepted" if obj.last_status_code else "unreachable"
 
 
 class CrossCountsOut(Schema):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from nongsan.accounts import services as accounts_services
 from nongsan.accounts.models import ApiKey, Role, User
+from nongsan.core import http
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import fold
 from nongsan.core.validators import parse_cccd
@@ -713,6 +714,10 @@ def webhook_subscribe(*, actor: User, url: str, events: Sequence[str]) -> Webhoo
     if not url.startswith(("https://", "http://")) or len(url) > 500:
         raise ApplicationError(
             _("Địa chỉ nhận phải là URL http(s), tối đa 500 ký tự."), field="url"
+        )
+    if http.plainly_internal(url):
+        raise ApplicationError(
+            _("Địa chỉ nhận phải là máy chủ công khai trên Internet của sàn."), field="url"
         )
     unknown = sorted(set(events) - set(Event.values))
     if unknown or not events:

@@ -1,13 +1,13 @@
 """How webhooks leave the platform: an adapter with an HTTP sender for production and a sandbox
 that keeps everything on this machine (the default, and what tests read)."""
 
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from typing import ClassVar, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from nongsan.core import http
 
 
 class DeliveryError(Exception):
@@ -21,16 +21,17 @@ class WebhookSender(Protocol):
 
 
 class HttpSender:
+    """POSTs through core.http: never to the platform's own network, never following a
+    redirect, bounded in time and answer size."""
+
     timeout = 10
 
     def post(self, *, url: str, body: bytes, headers: Mapping[str, str]) -> int:
-        request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return int(response.status)
-        except urllib.error.HTTPError as exc:
-            return int(exc.code)
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            return http.request(
+                "POST", url, body=body, headers=headers, timeout=self.timeout, max_bytes=65_536
+            ).status
+        except http.OutgoingError as exc:
             raise DeliveryError(str(exc)) from exc
 
 

@@ -28,7 +28,8 @@ class _Gateway(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def gateway():
+def gateway(settings):
+    settings.OUTGOING_ALLOWED_HOSTS = ["127.0.0.1"]  # a local sandbox of the gateway
     server = HTTPServer(("127.0.0.1", 0), _Gateway)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -53,7 +54,15 @@ def test_gateway_refusal_is_an_error(gateway):
         HttpGatewaySmsProvider(url=gateway, token="t").send(to="+84912345678", body="x")
 
 
-def test_unreachable_gateway_is_an_error():
+def test_a_gateway_on_the_platforms_own_network_is_not_called(gateway, settings):
+    settings.OUTGOING_ALLOWED_HOSTS = []
+    with pytest.raises(SmsError, match="not a public address"):
+        HttpGatewaySmsProvider(url=gateway, token="t").send(to="+84912345678", body="x")
+    assert _Gateway.received == []
+
+
+def test_unreachable_gateway_is_an_error(settings):
+    settings.OUTGOING_ALLOWED_HOSTS = ["127.0.0.1"]
     provider = HttpGatewaySmsProvider(url="http://127.0.0.1:9/none", token="t", timeout=1)
     with pytest.raises(SmsError, match="unreachable"):
         provider.send(to="+84912345678", body="x")

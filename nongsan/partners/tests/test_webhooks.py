@@ -12,7 +12,7 @@ from nongsan.core.errors import ApplicationError
 from nongsan.households import services as households_services
 from nongsan.households.models import Milestone
 from nongsan.households.tests import factories as household_factories
-from nongsan.partners import services, tasks
+from nongsan.partners import services, tasks, transport
 from nongsan.partners.models import WebhookDelivery
 from nongsan.partners.tests import factories
 from nongsan.partners.transport import SandboxSender
@@ -145,6 +145,18 @@ def test_subscriptions_are_checked_and_belong_to_their_partner(client):
     for url, events in (("ftp://x", ["order.delivered"]), (RECEIVER, ["weather"]), (RECEIVER, [])):
         with pytest.raises(ApplicationError):
             services.webhook_subscribe(actor=operator, url=url, events=events)
+    # The platform's own network, on its face, is refused when it is given.
+    for inward in (
+        "http://127.0.0.1:5432/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "http://10.0.0.8/hook",
+        "https://localhost/hook",
+        "https://db.internal/hook",
+    ):
+        with pytest.raises(ApplicationError) as refused:
+            services.webhook_subscribe(actor=operator, url=inward, events=["order.delivered"])
+        assert refused.value.field == "url" and "công khai" in refused.value.message
     endpoint = services.webhook_subscribe(actor=operator, url=RECEIVER, events=["order.delivered"])
     other_key = factories.key_for(factories.operator(factories.partner("sendo", "Sendo")))
     assert client.get("/api/partners/webhooks", headers={"X-API-Key": other_key}).json() == []
@@ -190,3 +202,36 @@ def test_a_difficulty_the_partner_raised_is_announced_when_answered(
     assert [(e["type"], e["data"]["number"]) for e in events] == [
         ("difficulty.answered", "KK26-000001")
     ]
+
+
+def test_a_partner_reads_delivered_or_failed_never_the_platforms_network(client, settings):
+    """The HTTP sender refuses a name that resolves inward at call time; the partner's view
+    of the delivery says only that its server could not be reached."""
+    import socket
+
+    settings.PARTNERS = {
+        **settings.PARTNERS,
+        "WEBHOOK_SENDER": "nongsan.partners.transport.HttpSender",
+    }
+    operator = factories.operator()
+    endpoint = services.webhook_subscribe(
+        actor=operator, url="https://hooks.partner.example/in", events=["order.delivered"]
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event="order.delivered", event_id="e-1", payload={"x": 1}
+    )
+    original = socket.getaddrinfo
+    socket.getaddrinfo = lambda host, port, *a, **k: [  # the name now points inward
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.9", port))
+    ]
+    try:
+        with pytest.raises(transport.DeliveryError):
+            services.webhook_attempt(delivery_id=delivery.pk)
+    finally:
+        socket.getaddrinfo = original
+    listed = client.get(
+        "/api/partners/webhook-deliveries", headers={"X-API-Key": factories.key_for(operator)}
+    )
+    assert listed.status_code == 200, listed.content
+    [seen] = [d for d in listed.json()["items"] if d["id"] == delivery.pk]
+    assert seen["last_error"] == "unreachable" and "10.0.0.9" not in listed.content.decode()
