@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import capfirst, slugify
 
 from nongsan.accounts.models import Role, User
-from nongsan.catalog import images, moderation, search, selectors
+from nongsan.catalog import moderation, search, selectors
 from nongsan.catalog.models import (
     BrandMark,
     Category,
@@ -29,7 +29,7 @@ from nongsan.catalog.models import (
     Shop,
     Synonym,
 )
-from nongsan.core import sql
+from nongsan.core import images, sql
 from nongsan.core.errors import ApplicationError
 from nongsan.core.text import normalize
 from nongsan.geo.models import Commune

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from nongsan.accounts import services as accounts_services
 from nongsan.accounts.models import Role, User
+from nongsan.core import images
 from nongsan.core.errors import ApplicationError
 from nongsan.core.money import parse_vnd
 from nongsan.core.text import fold, normalize
@@ -182,7 +183,7 @@ def bulletin_create(
         updated_at=now,
     )
     if image:
-        bulletin.image = image
+        bulletin.image = images.clean_photo(image, field="image")
     if attachment:
         bulletin.attachment = attachment
     bulletin.full_clean(exclude=["image", "attachment"])

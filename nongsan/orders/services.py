@@ -25,7 +25,7 @@ from nongsan.accounts.models import User
 from nongsan.catalog import selectors as catalog_selectors
 from nongsan.catalog import services as catalog_services
 from nongsan.catalog.models import Product, Shop
-from nongsan.core import sql
+from nongsan.core import images, sql
 from nongsan.core.errors import ApplicationError
 from nongsan.core.money import format_vnd
 from nongsan.core.validators import parse_mobile
@@ -1070,6 +1070,8 @@ def review_create(
         raise ApplicationError("Chọn từ 1 đến 5 sao.", field="stars")
     if Review.objects.filter(sub_order=sub_order, product=product).exists():
         raise ApplicationError("Bạn đã đánh giá sản phẩm này cho đơn này.", field="product")
+    if photo:  # shown publicly: without the buyer's GPS position or file name
+        photo = images.clean_photo(photo, field="photo")
     review = Review.objects.create(
         sub_order=sub_order,
         product=product,

@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 from nongsan.accounts import services as accounts_services
 from nongsan.accounts.models import Role, User
 from nongsan.catalog import selectors as catalog_selectors
+from nongsan.core import images
 from nongsan.core.errors import ApplicationError
 from nongsan.core.validators import parse_mobile
 from nongsan.geo.models import Commune, Continent, Country, Province
@@ -581,6 +582,7 @@ def claim_open(
         raise ApplicationError(f"Tối đa {MAX_PHOTOS} ảnh.", field="photos")
     if kind in (Claim.Kind.SPOILED, Claim.Kind.DAMAGED) and not photos:
         raise ApplicationError("Hãy chụp ảnh hàng hỏng để làm bằng chứng.", field="photos")
+    cleaned = [images.clean_photo(photo, field="photos") for photo in photos]
     existing = Claim.objects.filter(
         shipment=shipment, kind=kind, status__in=[Claim.Status.OPEN, Claim.Status.UNDER_REVIEW]
     ).first()
@@ -591,7 +593,7 @@ def claim_open(
         claim.description = (f"{claim.description}\n{description.strip()}").strip()[:2000]
         claim.opened_by = claim.opened_by or actor
         claim.save(update_fields=["description", "opened_by"])
-    for photo in photos:
+    for photo in cleaned:
         ClaimPhoto.objects.create(claim=claim, image=photo, uploaded_at=now)
     return claim
 

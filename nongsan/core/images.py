@@ -1,7 +1,10 @@
-"""Product photos: check an upload is an image, turn it upright, strip its metadata, thumbnail it.
+"""Photos people upload (products, reviews, claims, bulletins): check an upload is an image of a
+reasonable size before decoding it, turn it upright, strip its metadata, re-encode it under a
+generated name, and thumbnail it where a page shows it small.
 
 Phones store photos sideways with an orientation tag and often with the GPS position of the
-farm in the metadata; both are dealt with here before anything is stored or shown.
+farm or the buyer's home in the metadata, and files carry their owner's file names; all are
+dealt with here before anything is stored or shown.
 """
 
 import io
@@ -19,6 +22,9 @@ MAX_UPLOAD_BYTES = 12 * 1024 * 1024
 ORIGINAL_MAX_SIDE = 2560
 THUMBNAIL_MAX_SIDE = 480
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "MPO"})
+# Decoding costs about 4 bytes a pixel: a few kilobytes of PNG can declare 9,400 x 9,400 pixels
+# (350 MB decoded). The header's size is checked before any pixel is decoded.
+MAX_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -35,8 +41,8 @@ def _jpeg(image: Image.Image, *, quality: int) -> bytes:
     return buffer.getvalue()
 
 
-def process_upload(upload: object, *, field: str = "photo") -> ProcessedPhoto:
-    """Read an uploaded file (anything with .read()) into an upright original and a thumbnail."""
+def _upright(upload: object, *, field: str) -> Image.Image:
+    """The upload decoded, upright, in RGB, with nothing of its metadata."""
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ApplicationError(
@@ -49,6 +55,13 @@ def process_upload(upload: object, *, field: str = "photo") -> ProcessedPhoto:
         opened = Image.open(io.BytesIO(data))
         if opened.format not in ACCEPTED_FORMATS:
             raise ApplicationError("Chỉ nhận ảnh JPG, PNG hoặc WEBP.", field=field)
+        width, height = opened.size
+        if width * height > MAX_PIXELS:
+            raise ApplicationError(
+                f"Ảnh quá nhiều điểm ảnh ({width} x {height}); tối đa "
+                f"{MAX_PIXELS // 1_000_000} triệu điểm ảnh.",
+                field=field,
+            )
         opened.load()
     except ApplicationError:
         raise
@@ -63,6 +76,20 @@ def process_upload(upload: object, *, field: str = "photo") -> ProcessedPhoto:
         upright.paste(rgba, mask=rgba.getchannel("A"))
     else:
         upright = upright.convert("RGB")
+    return upright
+
+
+def clean_photo(upload: object, *, field: str = "photo") -> ContentFile:
+    """One photo as it is stored and shown: upright, at most ORIGINAL_MAX_SIDE, re-encoded as
+    JPEG without metadata (no GPS), under a generated name (not its owner's file name)."""
+    upright = _upright(upload, field=field)
+    upright.thumbnail((ORIGINAL_MAX_SIDE, ORIGINAL_MAX_SIDE), Image.Resampling.LANCZOS)
+    return ContentFile(_jpeg(upright, quality=85), name=f"{uuid.uuid4().hex}.jpg")
+
+
+def process_upload(upload: object, *, field: str = "photo") -> ProcessedPhoto:
+    """Read an uploaded file (anything with .read()) into an upright original and a thumbnail."""
+    upright = _upright(upload, field=field)
     original = upright.copy()
     original.thumbnail((ORIGINAL_MAX_SIDE, ORIGINAL_MAX_SIDE), Image.Resampling.LANCZOS)
     thumbnail = upright.copy()
