@@ -17,6 +17,7 @@ from nongsan.lending import services as lending_services
 from nongsan.orders import services as orders_services
 from nongsan.orders.models import SubOrder
 from nongsan.orders.tests import factories as order_factories
+from nongsan.partners.tests import factories as partners_factories
 from nongsan.payments import services as payments_services
 from nongsan.payments.models import Credit, Refund
 from nongsan.shipping import services as shipping_services
@@ -32,7 +33,7 @@ OK, LOGIN, FORBIDDEN, HIDDEN = 200, 302, 403, 404
 ROLES = (
     "visitor", "buyer", "other_buyer", "household", "other_household", "field_agent",
     "carrier_staff", "other_carrier_staff", "operator", "other_operator",
-    "province_official", "other_province_official", "finance", "clerk",
+    "province_official", "other_province_official", "finance", "clerk", "partner_operator",
 )  # fmt: skip
 
 # page -> the answer each role gets (roles not listed: HIDDEN for object pages, see DEFAULTS)
@@ -138,6 +139,10 @@ MATRIX: dict[str, dict[str, int]] = {
 for answers in MATRIX.values():
     if "field_agent" in answers:
         answers.setdefault("clerk", answers["field_agent"])
+    # The operator of an external partner marketplace is, to this marketplace's money and
+    # pages, another marketplace's operator.
+    if "other_operator" in answers:
+        answers.setdefault("partner_operator", answers["other_operator"])
 
 # What a role gets on a page the matrix does not name it for.
 DEFAULTS = {
@@ -231,6 +236,11 @@ def world(settings, tmp_path):
         ),
         "finance": money["finance"],
         "clerk": money["clerk"],
+        "partner_operator": account_factories.user(
+            Role.MARKETPLACE_OPERATOR,
+            marketplace=partners_factories.partner("nongsanviet", "Nông Sản Việt"),
+            phone="0912999010",
+        ),
     }
     difficulty = support_services.difficulty_raise(
         actor=users["field_agent"],
@@ -362,7 +372,9 @@ def test_only_money_staff_of_the_refunds_marketplace_confirm_it(client, world):
         assert money["refund"].status == "pending" or role in ("operator", "finance"), role
         Refund.objects.filter(pk=money["refund"].pk).update(status="pending", done_by=None)
     expected = {role: FORBIDDEN for role in ROLES}
-    expected.update(visitor=LOGIN, operator=302, finance=302, other_operator=HIDDEN)
+    expected.update(
+        visitor=LOGIN, operator=302, finance=302, other_operator=HIDDEN, partner_operator=HIDDEN
+    )
     assert answers == expected
 
 
@@ -381,7 +393,12 @@ def test_only_finance_resolves_an_exception_and_records_a_remittance(client, wor
         )
     expected = {role: (FORBIDDEN, FORBIDDEN) for role in ROLES}
     # Another marketplace's operator is not told the credit exists.
-    expected.update(visitor=(LOGIN, LOGIN), finance=(302, OK), other_operator=(HIDDEN, FORBIDDEN))
+    expected.update(
+        visitor=(LOGIN, LOGIN),
+        finance=(302, OK),
+        other_operator=(HIDDEN, FORBIDDEN),
+        partner_operator=(HIDDEN, FORBIDDEN),
+    )
     assert answers == expected
     money["credit"].refresh_from_db()
     assert money["credit"].resolved_by == users["finance"]
@@ -397,7 +414,7 @@ API_ALLOWED = {
     "api_waiting": {"clerk"},
     "api_receipt": {"clerk", "household", "operator", "finance"},
     "api_order_payments": {"buyer"},
-    "api_credits": {"finance", "operator", "other_operator"},
+    "api_credits": {"finance", "operator", "other_operator", "partner_operator"},
 }
 API_REFUSED = {
     "api_waiting": FORBIDDEN,
