@@ -1,18 +1,16 @@
 """The standard household record (hộ sản xuất nông nghiệp), its certificates and its milestones."""
 
-import os
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nongsan.core.storage import private_storage
 from nongsan.core.validators import mask_cccd, mask_mobile
 from nongsan.geo.models import Commune, Province
 from nongsan.orgs.models import Marketplace
@@ -225,7 +223,10 @@ class Certification(models.Model):
         blank=True,
         validators=[MinValueValidator(3), MaxValueValidator(5)],
     )
-    document = models.FileField(_("bản scan"), upload_to="certifications/%Y/%m/", blank=True)
+    # Private: served by households:certification_document to those who see the household.
+    document = models.FileField(
+        _("bản scan"), upload_to="certifications/%Y/%m/", blank=True, storage=private_storage
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -304,34 +305,6 @@ class Milestone(models.Model):
 
 
 # --- Importing lists (nhập danh sách hộ) -----------------------------------------------------
-
-
-class PrivateFileStorage(FileSystemStorage):
-    """Files holding personal data (uploaded lists, their error reports), never under MEDIA_URL.
-
-    The folder is read from settings on every use (PRIVATE_MEDIA_ROOT, else "private" beside
-    MEDIA_ROOT), so tests and deployments can move it; files are served only by scoped views.
-    """
-
-    @property
-    def base_location(self) -> str:
-        configured = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
-        return str(configured or Path(settings.MEDIA_ROOT).parent / "private")
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self) -> None:  # type: ignore[override]  # no URL: scoped views serve the files
-        return None
-
-
-def private_storage() -> Storage:
-    """The "private" backend of STORAGES when production names one, else a local folder."""
-    if "private" in settings.STORAGES:
-        return storages["private"]
-    return PrivateFileStorage()
 
 
 class ImportJob(models.Model):

@@ -11,6 +11,11 @@ urlpatterns = [
     path("uu-tien/", views.priority_view, name="priority"),
     path("hop-tac-xa/them/", views.cooperative_create_view, name="cooperative_create"),
     path("<int:household_id>/", views.household_detail_view, name="detail"),
+    path(
+        "<int:household_id>/chung-nhan/<int:certification_id>/ban-scan/",
+        views.certification_document_view,
+        name="certification_document",
+    ),
     path("<int:household_id>/sua/", views.household_edit_view, name="edit"),
     path("<int:household_id>/chung-nhan/", views.certification_add_view, name="certification_add"),
     *urls_import.urlpatterns,

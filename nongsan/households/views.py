@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -101,6 +101,18 @@ def household_register_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "households/household_form.html", {"form": form, "duplicates": duplicates}
     )
+
+
+@login_required
+def certification_document_view(
+    request: HttpRequest, household_id: int, certification_id: int
+) -> FileResponse:
+    """A certification's scan, for those who may see the household (a private file)."""
+    household = selectors.household_get_for(actor=request.user, household_id=household_id)
+    certification = household.certifications.filter(pk=certification_id).first()
+    if certification is None or not certification.document:
+        raise Http404(_("Không có bản scan này."))
+    return FileResponse(certification.document.open("rb"), as_attachment=False)
 
 
 @login_required

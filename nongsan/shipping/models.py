@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nongsan.core.storage import private_storage
 from nongsan.geo.models import Commune, Country, Province
 from nongsan.orders.models import SubOrder
 from nongsan.orgs.models import Carrier, Marketplace
@@ -242,7 +243,8 @@ class Claim(models.Model):
 
 class ClaimPhoto(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="claims/%Y/%m/")
+    # Private: evidence served by shipping:claim_photo to the parties of the claim only.
+    image = models.ImageField(upload_to="claims/%Y/%m/", storage=private_storage)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -17,6 +17,9 @@ urlpatterns = [
     path("van-chuyen/chuyen-lay-hang/<int:commune_id>/", views.run_view, name="run"),
     path("khieu-nai/", views.claim_list_view, name="claims"),
     path("khieu-nai/<int:claim_id>/", views.claim_view, name="claim"),
+    path(
+        "khieu-nai/<int:claim_id>/anh/<int:photo_id>/", views.claim_photo_view, name="claim_photo"
+    ),
     path("gian-cach/", views.distancing_view, name="distancing"),
     path("the-uu-tien/", views.cards_view, name="cards"),
     path("the-uu-tien/<str:code>/duyet/", views.card_decide_view, name="card_decide"),

@@ -6,7 +6,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -210,6 +210,16 @@ def claim_open_view(request: HttpRequest, tracking_number: str) -> HttpResponse:
 def claim_list_view(request: HttpRequest) -> HttpResponse:
     claims = selectors.claim_list(actor=request.user)[:100]
     return render(request, "shipping/claim_list.html", {"claims": claims})
+
+
+@login_required
+def claim_photo_view(request: HttpRequest, claim_id: int, photo_id: int) -> FileResponse:
+    """A claim's evidence photo, for the parties of the claim only (a private file)."""
+    claim = selectors.claim_get_for(actor=request.user, claim_id=claim_id)
+    photo = claim.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 
 @login_required

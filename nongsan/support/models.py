@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nongsan.core.storage import private_storage
 from nongsan.geo.models import Commune, Province
 from nongsan.orgs.models import Carrier, Marketplace
 
@@ -157,7 +158,8 @@ class Attachment(models.Model):
     """A file sent with a message (a photo, a scanned letter, a spreadsheet)."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("tệp"), upload_to="difficulties/%Y/%m/")
+    # Private: served by support:attachment to the people of the difficulty only.
+    file = models.FileField(_("tệp"), upload_to="difficulties/%Y/%m/", storage=private_storage)
     name = models.CharField(_("tên tệp"), max_length=200)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
 
