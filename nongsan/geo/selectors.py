@@ -81,7 +81,9 @@ COUNTRY_ALIASES: Mapping[str, str] = {
 }
 
 # Prefixes of a province's folded key; the rest is looked up again ("tphcm" -> "hcm").
-_PROVINCE_PREFIX_KEYS = ("thanhpho", "tinh", "tp")
+# Tried in this order after the whole name: "T." is "Tỉnh" abbreviated (no current or legacy
+# province's key is "t" followed by another's, so it cannot take one province for another).
+_PROVINCE_PREFIX_KEYS = ("thanhpho", "tinh", "tp", "t")
 
 # Unit-type prefixes as they look after fold(): in full, abbreviated with or without a dot, or
 # glued to a number ("P.1", "F1", "Q3").

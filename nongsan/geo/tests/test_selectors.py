@@ -34,6 +34,8 @@ def hanoi() -> Province:
         "Tỉnh Bắc Ninh",
         "tinh bac ninh",
         nfd("TỈNH BẮC NINH"),
+        "T. Bắc Ninh",  # the usual abbreviation of "Tỉnh" on forms and envelopes
+        "T.Bắc Ninh",
         "24",
     ],
 )
