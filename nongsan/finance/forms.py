@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nongsan.orgs.models import Carrier
+from nongsan.payments import reconciliation
 from nongsan.payments.models import Credit
 
 ACTIONS = [
@@ -46,15 +47,11 @@ class ResolveForm(forms.Form):
     def __init__(self, *args: Any, credit: Credit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if credit is not None:
-            cod = credit.source == Credit.Source.COD
+            allowed = reconciliation.resolutions_for(credit)
             self.fields["action"].choices = [
-                (value, label)
-                for value, label in ACTIONS
-                if (value != "allocate" or not cod)
-                and (value != "accept" or (cod and credit.payment_id))
-                and (value != "refund" or credit.open_amount > 0)
+                (value, label) for value, label in ACTIONS if value in allowed
             ]
-            if cod:
+            if "allocate" not in allowed:
                 del self.fields["order_reference"]
             elif credit.order_reference:
                 self.fields["order_reference"].initial = credit.order_reference

@@ -208,6 +208,21 @@ def credit_match(*, credit: Credit, attempt: Payment | None, now: dt.datetime) -
     return _save(credit)
 
 
+def resolutions_for(credit: Credit) -> list[str]:
+    """What finance may do with an open credit: send it back (when money is left), allocate it
+    to an order (bank and wallet money), accept it as it came (a COD line of a paid parcel),
+    write it off with a reason."""
+    if credit.status != Credit.Status.OPEN:
+        return []
+    cod = credit.source == Credit.Source.COD
+    actions = ["refund"] if credit.open_amount > 0 else []
+    if not cod:
+        actions.append("allocate")
+    if cod and credit.payment_id:
+        actions.append("accept")
+    return [*actions, "write_off"]
+
+
 def _locked_open(credit: Credit) -> Credit:
     locked = Credit.objects.select_for_update().get(pk=credit.pk)
     # A "missing" COD line is open at 0 đồng received: nothing to move, but still to close.

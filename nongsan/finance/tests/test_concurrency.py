@@ -1,12 +1,10 @@
 """Two completions of one order racing (the wallet's late page and the bank's notification):
 the attempts are locked in one order, so exactly one payment is kept and the other refunded."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.db import connection
 
+from nongsan.core.testing import run_at_once
 from nongsan.finance.tests import money
 from nongsan.orders.models import Order, PaymentMethod
 from nongsan.payments.models import Credit, Payment, Refund
@@ -20,31 +18,18 @@ pytestmark = [
 ]
 
 
-def _at_once(calls):
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        list(pool.map(run, calls))
-
-
 @pytest.mark.parametrize("round_", range(5))
 def test_a_wallet_and_a_transfer_completing_at_once_keep_one_payment(units_loaded, round_):
     order = money.order(method=PaymentMethod.EWALLET)
     [wallet_attempt] = money.attempts(order)
     money.switch(order, PaymentMethod.VIETQR)
-    _at_once(
+    results = run_at_once(
         [
             lambda: money.wallet(wallet_attempt),
             lambda: money.bank(order, order.total, f"evt-{round_}"),
         ]
     )
+    assert results == ["ok", "ok"]
     kept = Payment.objects.filter(order_reference=order.number, status="succeeded")
     assert kept.count() == 1
     assert sum(p.settled for p in money.attempts(order)) == order.total

@@ -1,13 +1,10 @@
 """Many agents marking at once: seats and certificate numbers stay right (PostgreSQL row locks)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.db import connection
 
 from nongsan.accounts.tests import factories as account_factories
-from nongsan.core.errors import ApplicationError
+from nongsan.core.testing import run_at_once
 from nongsan.training import services
 from nongsan.training.models import Attendance
 from nongsan.training.tests import factories
@@ -19,23 +16,6 @@ pytestmark = [
         reason="SQLite's shared in-memory test database refuses concurrent writers outright",
     ),
 ]
-
-
-def run_at_once(calls):
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            return "ok"
-        except ApplicationError as exc:
-            return exc.code
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_concurrent_marks_fill_exactly_the_seats(units_loaded):

@@ -382,6 +382,7 @@ def test_only_finance_resolves_an_exception_and_records_a_remittance(client, wor
     users, _pages, money = world
     credit = reverse("finance:credit", args=[money["credit"].pk])
     remittances = reverse("finance:remittances")
+    combine = reverse("finance:combine")
     answers = {}
     for role in ROLES:
         client.logout()
@@ -390,14 +391,15 @@ def test_only_finance_resolves_an_exception_and_records_a_remittance(client, wor
         answers[role] = (
             client.post(credit, {"action": "write_off", "note": "Kiểm tra quyền"}).status_code,
             client.post(remittances, {}).status_code,
+            client.post(combine, {}).status_code,  # finance: back to the queue with a message
         )
-    expected = {role: (FORBIDDEN, FORBIDDEN) for role in ROLES}
+    expected = {role: (FORBIDDEN, FORBIDDEN, FORBIDDEN) for role in ROLES}
     # Another marketplace's operator is not told the credit exists.
     expected.update(
-        visitor=(LOGIN, LOGIN),
-        finance=(302, OK),
-        other_operator=(HIDDEN, FORBIDDEN),
-        partner_operator=(HIDDEN, FORBIDDEN),
+        visitor=(LOGIN, LOGIN, LOGIN),
+        finance=(302, OK, 302),
+        other_operator=(HIDDEN, FORBIDDEN, FORBIDDEN),
+        partner_operator=(HIDDEN, FORBIDDEN, FORBIDDEN),
     )
     assert answers == expected
     money["credit"].refresh_from_db()
